@@ -1,0 +1,98 @@
+"""launchwatch's message contract: what every topic carries, and how.
+
+Import from here, not from the submodules::
+
+    from schemas import RawArticle, topic_for, encode, decode
+
+* Messages (msgspec Structs, frozen, keyword-only): `FeedSubscription`,
+  `FeedState`, `RawArticle`, `Article`, `EnrichedArticle`, `LaunchEvent`,
+  `LaunchAlert`, and the parts they are built from.
+* Vocabularies: `MissileType`, `RangeClass`, `Outcome`, `AlertKind`,
+  `Modality`, `FeedStatus`, `ExtractionPath`, `EntityKind`, `CountryCode`.
+* The topic registry: `TOPICS`, `topic_named`, `topic_for`.
+* The wire format: `encode`, `decode` and the `WireError` tree.
+
+The evolution rules are in ``schemas/README.md``.
+"""
+
+from schemas.articles import Article, FeedEntry, RawArticle
+from schemas.feeds import FeedState, FeedSubscription
+from schemas.launches import (
+    Claim,
+    EnrichedArticle,
+    Entity,
+    LaunchAlert,
+    LaunchEvent,
+    LaunchFactFields,
+    LaunchFacts,
+    MentionedLaunch,
+    Place,
+    Span,
+)
+from schemas.message import Message, Part
+from schemas.topics import MESSAGE_TYPES, TOPICS, Topic, topic_for, topic_named
+from schemas.vocabulary import (
+    COUNTRY_CODES,
+    AlertKind,
+    CountryCode,
+    EntityKind,
+    ExtractionPath,
+    FeedStatus,
+    MissileType,
+    Modality,
+    Outcome,
+    RangeClass,
+)
+from schemas.wire import (
+    EncodedRecord,
+    InvalidMessage,
+    UndecodableMessage,
+    WireError,
+    WrongMessageType,
+    decode,
+    encode,
+    header,
+)
+
+__all__ = [
+    "COUNTRY_CODES",
+    "MESSAGE_TYPES",
+    "TOPICS",
+    "AlertKind",
+    "Article",
+    "Claim",
+    "CountryCode",
+    "EncodedRecord",
+    "EnrichedArticle",
+    "Entity",
+    "EntityKind",
+    "ExtractionPath",
+    "FeedEntry",
+    "FeedState",
+    "FeedStatus",
+    "FeedSubscription",
+    "InvalidMessage",
+    "LaunchAlert",
+    "LaunchEvent",
+    "LaunchFactFields",
+    "LaunchFacts",
+    "MentionedLaunch",
+    "Message",
+    "MissileType",
+    "Modality",
+    "Outcome",
+    "Part",
+    "Place",
+    "RangeClass",
+    "RawArticle",
+    "Span",
+    "Topic",
+    "UndecodableMessage",
+    "WireError",
+    "WrongMessageType",
+    "decode",
+    "encode",
+    "header",
+    "topic_for",
+    "topic_named",
+]

@@ -1,0 +1,59 @@
+"""Feed subscriptions and the fetcher's per-feed state.
+
+Both live in compacted topics keyed by ``feed_id``: the latest record per feed is
+the truth, and a tombstone (a null value) on ``feeds`` unsubscribes.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+
+from schemas.message import Message
+from schemas.vocabulary import FeedStatus, Sha256Hex, StableId, UtcDateTime
+
+PositiveSeconds = Annotated[float, msgspec.Meta(gt=0)]
+
+
+class FeedSubscription(Message, frozen=True, kw_only=True):
+    """One feed to poll (RSS, Atom or JSON Feed)."""
+
+    feed_id: StableId
+    """Stable hash of the canonical feed URL as first subscribed."""
+    url: str
+    tags: tuple[str, ...] = ()
+    poll_interval_s: PositiveSeconds | None = None
+    """Overrides the adaptive schedule; still bounded by what the server asks for."""
+    title: str | None = None
+    added_at: UtcDateTime
+
+
+class FeedState(Message, frozen=True, kw_only=True):
+    """Everything a fetcher replica needs to resume a feed exactly where another left it."""
+
+    feed_id: StableId
+    url: str
+    """The feed's current URL: moves after a permanent redirect has held."""
+    status: FeedStatus = FeedStatus.NEW
+    http_status: int | None = None
+    """The last HTTP status code, set whenever a response was received."""
+    error: str | None = None
+    """Human-readable reason for a non-ok status."""
+    etag: str | None = None
+    last_modified: str | None = None
+    body_sha256: Sha256Hex | None = None
+    """Hash of the last body, for servers whose validators never change."""
+    interval_s: PositiveSeconds = 60.0
+    next_poll_at: UtcDateTime | None = None
+    consecutive_failures: int = 0
+    last_polled_at: UtcDateTime | None = None
+    last_success_at: UtcDateTime | None = None
+    last_new_entry_at: UtcDateTime | None = None
+    seen_entry_ids: tuple[str, ...] = ()
+    """Identities of recent entries, newest last, bounded in length."""
+    redirect_target: str | None = None
+    """A permanent redirect seen but not yet trusted, and since when."""
+    redirect_since: UtcDateTime | None = None
+    gone_since: UtcDateTime | None = None
+    updated_at: UtcDateTime

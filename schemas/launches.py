@@ -1,0 +1,168 @@
+"""Tagged articles, launch events and launch alerts.
+
+An `EnrichedArticle` is written for every article; when it reports a launch it
+carries `LaunchFacts`. Reports of one real-world launch merge into one
+`LaunchEvent` (compacted, keyed by ``event_id``), and the first report of a
+launch raises exactly one `LaunchAlert` of kind ``new``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+import msgspec
+
+from schemas.message import Message, Part
+from schemas.vocabulary import (
+    AlertKind,
+    CountryCode,
+    EntityKind,
+    MissileType,
+    Modality,
+    Outcome,
+    RangeClass,
+    StableId,
+    UtcDateTime,
+)
+
+NonNegativeInt = Annotated[int, msgspec.Meta(ge=0)]
+Confidence = Annotated[float, msgspec.Meta(ge=0.0, le=1.0)]
+
+
+class Span(Part, frozen=True, kw_only=True):
+    """A stretch of the article text: ``text == article.text[start:end]``."""
+
+    start: NonNegativeInt
+    end: NonNegativeInt
+    text: str
+
+
+class Entity(Part, frozen=True, kw_only=True):
+    """A name found in the text and what it refers to."""
+
+    kind: EntityKind
+    span: Span
+    canonical: str
+    """The gazetteer's name for it (e.g. `KCNA` for "Korean Central News Agency")."""
+    country: CountryCode | None = None
+    confidence: Confidence = 1.0
+
+
+class Place(Part, frozen=True, kw_only=True):
+    """A launch site, area or impact area; coordinates when the gazetteer knows them."""
+
+    name: str
+    latitude: Annotated[float, msgspec.Meta(ge=-90, le=90)] | None = None
+    longitude: Annotated[float, msgspec.Meta(ge=-180, le=180)] | None = None
+    timezone: str | None = None
+    """IANA time zone, which decides the local launch date."""
+
+
+ClaimQuantity = Literal["range_km", "apogee_km", "flight_time_s", "speed_mach"]
+
+
+class Claim(Part, frozen=True, kw_only=True):
+    """A figure someone asserts about the flight, with who asserts it."""
+
+    quantity: ClaimQuantity
+    value: float
+    claimed_by: str | None = None
+    span: Span | None = None
+
+
+class LaunchFactFields(Part, frozen=True, kw_only=True):
+    """The facts of one launch: shared by a report, an event and an alert."""
+
+    country: CountryCode | None = None
+    launch_date: date | None = None
+    """Local calendar date at the launch site."""
+    missile_type: MissileType = MissileType.UNKNOWN
+    range_class: RangeClass | None = None
+    weapon_names: tuple[str, ...] = ()
+    count: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    location: Place | None = None
+    impact_area: Place | None = None
+    outcome: Outcome = Outcome.UNKNOWN
+    officials: tuple[str, ...] = ()
+    reported_by: tuple[str, ...] = ()
+    claims: tuple[Claim, ...] = ()
+
+
+FactName = Literal[
+    "country",
+    "launch_date",
+    "missile_type",
+    "range_class",
+    "weapon_names",
+    "count",
+    "location",
+    "impact_area",
+    "outcome",
+    "officials",
+    "reported_by",
+]
+
+
+class LaunchFacts(LaunchFactFields, frozen=True, kw_only=True):
+    """The facts one article reports, each with the text it came from."""
+
+    event_id: StableId | None = None
+    """The event the report was merged into."""
+    evidence: dict[FactName, tuple[Span, ...]] = msgspec.field(default_factory=dict)
+
+
+class MentionedLaunch(Part, frozen=True, kw_only=True):
+    """An earlier launch named in passing: context, never an event or an alert."""
+
+    launch_date: date | None = None
+    missile_type: MissileType = MissileType.UNKNOWN
+    range_class: RangeClass | None = None
+    span: Span | None = None
+
+
+class EnrichedArticle(Message, frozen=True, kw_only=True):
+    """An article with its tags, and its launch facts when it reports a launch."""
+
+    article_id: StableId
+    url: str
+    title: str | None = None
+    published_at: UtcDateTime | None = None
+    entities: tuple[Entity, ...] = ()
+    is_launch_report: bool = False
+    rejected_as: Modality | None = None
+    """Why launch language in the article did not make it a report."""
+    launch: LaunchFacts | None = None
+    mentions_other_launches: tuple[MentionedLaunch, ...] = ()
+    enriched_at: UtcDateTime
+
+
+class LaunchEvent(LaunchFactFields, Message, frozen=True, kw_only=True):
+    """The current best view of one real-world launch and the reports behind it."""
+
+    event_id: StableId
+    revision: Annotated[int, msgspec.Meta(ge=1)] = 1
+    """Grows by one whenever a report changes the event."""
+    article_ids: tuple[StableId, ...] = ()
+    article_urls: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    """Sites (host names) that reported the launch."""
+    report_count: NonNegativeInt = 0
+    first_reported_at: UtcDateTime
+    last_reported_at: UtcDateTime
+
+
+class LaunchAlert(LaunchFactFields, Message, frozen=True, kw_only=True):
+    """A notification for analysts: a new launch, or a material change to one."""
+
+    alert_id: StableId
+    """Deterministic from event, kind and revision: a redelivery repeats the same id."""
+    kind: AlertKind
+    event_id: StableId
+    revision: Annotated[int, msgspec.Meta(ge=1)] = 1
+    changed: tuple[FactName, ...] = ()
+    """For `update`: the facts that changed materially."""
+    headline: str
+    article_urls: tuple[str, ...] = ()
+    """The reports behind the launch: an analyst's first click."""
+    raised_at: UtcDateTime

@@ -1,0 +1,178 @@
+"""The topic registry: every topic launchwatch writes, described once.
+
+`launchwatch topics create`, the AsyncAPI document, the Kubernetes KafkaTopic
+resources and the runtime's routing of handler outputs all read this table, so
+a topic's partitions, retention or size limit is changed here and nowhere else.
+
+Every topic that a service consumes has a dead-letter topic beside it,
+``<topic>.dlq``, holding the original key and bytes of each message the service
+could not process, with headers that say why (see `services.runtime`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from schemas.articles import Article, RawArticle
+from schemas.feeds import FeedState, FeedSubscription
+from schemas.launches import EnrichedArticle, LaunchAlert, LaunchEvent
+from schemas.message import Message
+
+DAY_MS = 24 * 60 * 60 * 1000
+MIB = 1024 * 1024
+
+CleanupPolicy = Literal["delete", "compact"]
+DLQ_SUFFIX = ".dlq"
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One Kafka topic and the contract of its records."""
+
+    name: str
+    value_type: type[Message] | None
+    """None only for dead-letter topics, whose values are arbitrary original bytes."""
+    key_field: str
+    """The value field whose string (UTF-8) is the record key."""
+    description: str
+    partitions: int = 6
+    cleanup_policy: CleanupPolicy = "delete"
+    retention_ms: int = 30 * DAY_MS
+    """-1 keeps records forever (compacted topics)."""
+    max_message_bytes: int = 1 * MIB
+    producers: tuple[str, ...] = ()
+    consumers: tuple[str, ...] = ()
+
+    @property
+    def dlq_name(self) -> str:
+        return self.name + DLQ_SUFFIX
+
+    def key_of(self, value: Message) -> str:
+        """The record key of `value` on this topic."""
+        if not isinstance(value, self.value_type or ()):
+            raise TypeError(f"{type(value).__name__} does not belong on topic {self.name!r}")
+        key = getattr(value, self.key_field)
+        if not isinstance(key, str) or not key:
+            raise ValueError(f"{type(value).__name__}.{self.key_field} must be a non-empty string")
+        return key
+
+    def kafka_configs(self) -> dict[str, str]:
+        """Topic-level configuration, as `kafka-topics --config` and Strimzi take it."""
+        return {
+            "cleanup.policy": self.cleanup_policy,
+            "retention.ms": str(self.retention_ms),
+            "max.message.bytes": str(self.max_message_bytes),
+        }
+
+
+def _dead_letter(topic: Topic) -> Topic:
+    return Topic(
+        name=topic.dlq_name,
+        value_type=None,
+        key_field=topic.key_field,
+        description=(
+            f"Messages from {topic.name} that could not be processed: original key and "
+            "bytes, with dlq_* headers giving the reason and the original position."
+        ),
+        partitions=1,
+        retention_ms=30 * DAY_MS,
+        max_message_bytes=topic.max_message_bytes,
+        producers=topic.consumers,
+    )
+
+
+_MAIN_TOPICS: tuple[Topic, ...] = (
+    Topic(
+        name="feeds",
+        value_type=FeedSubscription,
+        key_field="feed_id",
+        description="The feeds to poll. Compacted; a tombstone unsubscribes.",
+        cleanup_policy="compact",
+        retention_ms=-1,
+        producers=("cli",),
+        consumers=("fetcher",),
+    ),
+    Topic(
+        name="fetcher.state",
+        value_type=FeedState,
+        key_field="feed_id",
+        description="Per-feed polling state, co-partitioned with feeds. Compacted.",
+        cleanup_policy="compact",
+        retention_ms=-1,
+        producers=("fetcher",),
+    ),
+    Topic(
+        name="news.raw",
+        value_type=RawArticle,
+        key_field="article_id",
+        description="Feed entries with their downloaded pages (zstd-compressed batches).",
+        retention_ms=14 * DAY_MS,
+        max_message_bytes=8 * MIB,
+        producers=("fetcher",),
+        consumers=("parser",),
+    ),
+    Topic(
+        name="news.articles",
+        value_type=Article,
+        key_field="article_id",
+        description="Clean text and metadata of every article.",
+        producers=("parser",),
+        consumers=("enricher",),
+    ),
+    Topic(
+        name="news.enriched",
+        value_type=EnrichedArticle,
+        key_field="article_id",
+        description="Tags of every article; launch facts when it reports a launch.",
+        producers=("enricher",),
+    ),
+    Topic(
+        name="launch.events",
+        value_type=LaunchEvent,
+        key_field="event_id",
+        description="Current view of each real-world launch. Compacted.",
+        partitions=3,
+        cleanup_policy="compact",
+        retention_ms=-1,
+        producers=("enricher",),
+    ),
+    Topic(
+        name="alerts.launch",
+        value_type=LaunchAlert,
+        key_field="event_id",
+        description="One `new` alert per launch, `update` alerts on material changes.",
+        partitions=3,
+        retention_ms=365 * DAY_MS,
+        producers=("enricher",),
+    ),
+)
+
+TOPICS: tuple[Topic, ...] = _MAIN_TOPICS + tuple(
+    _dead_letter(topic) for topic in _MAIN_TOPICS if topic.consumers
+)
+"""Every topic, dead-letter topics last."""
+
+_BY_NAME = {topic.name: topic for topic in TOPICS}
+_BY_TYPE = {topic.value_type: topic for topic in _MAIN_TOPICS}
+
+
+def topic_named(name: str) -> Topic:
+    """The registered topic called `name`; KeyError names the known ones."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"unknown topic {name!r}; known: {', '.join(_BY_NAME)}") from None
+
+
+def topic_for(value_type: type[Message]) -> Topic:
+    """The one topic that carries values of `value_type`."""
+    try:
+        return _BY_TYPE[value_type]
+    except KeyError:
+        raise KeyError(f"no topic carries {value_type.__name__}") from None
+
+
+MESSAGE_TYPES: tuple[type[Message], ...] = tuple(
+    topic.value_type for topic in _MAIN_TOPICS if topic.value_type is not None
+)

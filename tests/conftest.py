@@ -1,0 +1,3 @@
+"""Shared test fixtures: the real Kafka broker comes from the `kafka_broker` plugin."""
+
+pytest_plugins = ["tests.kafka_broker"]
