@@ -24,6 +24,7 @@ MIB = 1024 * 1024
 
 CleanupPolicy = Literal["delete", "compact"]
 DLQ_SUFFIX = ".dlq"
+DLQ_HEADROOM_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ def _dead_letter(topic: Topic) -> Topic:
         ),
         partitions=1,
         retention_ms=30 * DAY_MS,
-        max_message_bytes=topic.max_message_bytes,
+        # Room for the original record plus the dlq_* headers that explain it.
+        max_message_bytes=topic.max_message_bytes + DLQ_HEADROOM_BYTES,
         producers=topic.consumers,
     )
 

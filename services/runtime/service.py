@@ -1,0 +1,146 @@
+"""Running a stream service as a process: the wiring every service shares.
+
+A service declares a `ServiceSpec` (its name, what it consumes, its handler,
+its default port); `serve` does the rest: logs, the Kafka transport from the
+settings, the health and metrics server, the processor, and the shutdown.
+
+Shutdown on SIGTERM or SIGINT: stop polling, let the record in progress
+finish (records not yet handled stay uncommitted and go to the next owner),
+commit, leave the group, close the producers and return 0, all within
+``shutdown_grace_s``. If that grace runs out, in-flight work is abandoned
+uncommitted, which loses nothing, and the process still exits 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import socket
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from schemas import Message
+from services.runtime.errors import ConfigurationError, TransportError
+from services.runtime.health import HealthServer
+from services.runtime.kafka import KafkaOptions, KafkaTransport
+from services.runtime.logs import configure_logging
+from services.runtime.processor import Handler, Processor, RetryPolicy
+from services.runtime.routing import Routing
+from services.runtime.settings import RuntimeSettings
+from services.runtime.transport import Transport
+
+In = TypeVar("In", bound=Message)
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_BROKER = 1
+EXIT_CONFIG = 2
+
+
+@dataclass(frozen=True)
+class ServiceSpec(Generic[In]):
+    """What a stream service is: its name, its input and its domain logic."""
+
+    name: str
+    consumes: type[In]
+    handler: Handler[In]
+    http_port: int
+    exactly_once: bool = False
+
+
+def kafka_transport(settings: RuntimeSettings) -> KafkaTransport:
+    if not settings.kafka_bootstrap:
+        raise ConfigurationError("LAUNCHWATCH_KAFKA_BOOTSTRAP (--kafka-bootstrap) is required")
+    return KafkaTransport(
+        settings.kafka_bootstrap,
+        KafkaOptions(
+            compression=settings.compression,
+            session_timeout_s=settings.session_timeout_s,
+            heartbeat_interval_s=settings.session_timeout_s / 3,
+            max_poll_interval_s=settings.max_poll_interval_s,
+            replication_factor=settings.replication_factor,
+        ),
+    )
+
+
+def processor_for(
+    spec: ServiceSpec[In], settings: RuntimeSettings, transport: Transport
+) -> Processor[In]:
+    exactly_once = spec.exactly_once if settings.exactly_once is None else settings.exactly_once
+    return Processor(
+        service=spec.name,
+        consumes=spec.consumes,
+        handler=spec.handler,
+        transport=transport,
+        routing=Routing(source=f"/launchwatch/{spec.name}", prefix=settings.topic_prefix),
+        group_id=settings.group_id or f"launchwatch-{spec.name}",
+        client_id=settings.client_id or f"{spec.name}-{socket.gethostname()}",
+        exactly_once=exactly_once,
+        retry=RetryPolicy(
+            attempts=settings.handler_attempts,
+            backoff_s=settings.retry_backoff_s,
+            budget_s=settings.retry_budget_s,
+        ),
+        max_records=settings.max_poll_records,
+    )
+
+
+async def serve(
+    spec: ServiceSpec[In], settings: RuntimeSettings, transport: Transport | None = None
+) -> int:
+    """Run `spec` until SIGTERM/SIGINT; returns the process exit code."""
+    configure_logging(spec.name, settings.log_level)
+    try:
+        transport = transport or kafka_transport(settings)
+    except ConfigurationError as error:
+        log.error("%s", error)
+        return EXIT_CONFIG
+    processor = processor_for(spec, settings, transport)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    port = spec.http_port if settings.http_port is None else settings.http_port
+    health = HealthServer(settings.http_host, port, ready=processor.ready.is_set)
+    health.start()
+    ticking = asyncio.create_task(_tick(health))
+    work = asyncio.create_task(processor.run(stop))
+    try:
+        return await _until_done(work, stop, settings.shutdown_grace_s)
+    finally:
+        ticking.cancel()
+        health.stop()
+        await transport.close()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
+
+
+async def _until_done(work: asyncio.Task[None], stop: asyncio.Event, grace_s: float) -> int:
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({work, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if not work.done():
+        log.info("stopping: finishing in-flight work within %.0fs", grace_s)
+        done, _ = await asyncio.wait({work}, timeout=grace_s)
+        if not done:
+            log.warning("grace period over: abandoning uncommitted work, it will be redelivered")
+            work.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await work
+            return EXIT_OK
+    try:
+        work.result()
+    except TransportError as error:
+        log.error("broker failure, exiting without committing: %s", error)
+        return EXIT_BROKER
+    log.info("stopped cleanly")
+    return EXIT_OK
+
+
+async def _tick(health: HealthServer) -> None:
+    while True:
+        health.tick()
+        await asyncio.sleep(1.0)

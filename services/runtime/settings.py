@@ -1,0 +1,147 @@
+"""Settings from flags, `LAUNCHWATCH_*` environment variables and defaults, in that order.
+
+A settings class is a frozen dataclass whose fields carry their help text.
+Every field ``foo_bar`` is read from the flag ``--foo-bar`` or the variable
+``LAUNCHWATCH_FOO_BAR``, so compose files, Kubernetes manifests and a shell
+all speak the same names. `settings_table` renders the documentation, which
+is checked in (docs/settings.md) and tested to be current.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import types
+import typing
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from services.runtime.errors import ConfigurationError
+
+S = TypeVar("S")
+
+ENV_PREFIX = "LAUNCHWATCH_"
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def setting(default: Any, help: str) -> Any:
+    """A settings field: its default and one line for --help and the docs."""
+    return dataclasses.field(default=default, metadata={"help": help})
+
+
+def env_name(field_name: str) -> str:
+    return ENV_PREFIX + field_name.upper()
+
+
+def flag_name(field_name: str) -> str:
+    return "--" + field_name.replace("_", "-")
+
+
+@dataclasses.dataclass(frozen=True)
+class RuntimeSettings:
+    """What every service process shares."""
+
+    kafka_bootstrap: str | None = setting(None, "Kafka bootstrap servers, host:port[,...]")
+    http_host: str = setting("0.0.0.0", "address of the /healthz /readyz /metrics server")
+    http_port: int | None = setting(
+        None, "port of that server; 0 picks a free one (logged); default per service"
+    )
+    topic_prefix: str = setting("", "prefix of every topic name, to share a cluster")
+    group_id: str | None = setting(None, "consumer group; default launchwatch-<service>")
+    client_id: str | None = setting(None, "Kafka client id; default <service>-<hostname>")
+    exactly_once: bool | None = setting(
+        None, "Kafka transactions per input partition; default per service"
+    )
+    handler_attempts: int = setting(3, "calls of a failing handler before dead-lettering")
+    retry_backoff_s: float = setting(0.2, "first retry delay, doubled on each attempt")
+    retry_budget_s: float = setting(30.0, "longest time spent retrying one message")
+    max_poll_records: int = setting(100, "records taken per poll")
+    session_timeout_s: float = setting(10.0, "group session timeout")
+    max_poll_interval_s: float = setting(300.0, "longest time between polls before eviction")
+    compression: str = setting("zstd", "producer compression: zstd, lz4, gzip, snappy or none")
+    replication_factor: int = setting(0, "replicas of created topics; 0 = min(3, brokers)")
+    shutdown_grace_s: float = setting(20.0, "time allowed to finish in-flight work on SIGTERM")
+    log_level: str = setting("INFO", "DEBUG, INFO, WARNING or ERROR")
+
+
+def add_arguments(parser: argparse.ArgumentParser, settings_type: type[Any]) -> None:
+    """Add one flag per field of `settings_type`; unset flags fall back to the environment."""
+    for field in dataclasses.fields(settings_type):
+        kind = _base_type(settings_type, field.name)
+        help_text = f"{field.metadata.get('help', '')} [env {env_name(field.name)}]"
+        if kind is bool:
+            parser.add_argument(
+                flag_name(field.name),
+                dest=field.name,
+                action=argparse.BooleanOptionalAction,
+                default=None,
+                help=help_text,
+            )
+        else:
+            parser.add_argument(
+                flag_name(field.name), dest=field.name, default=None, help=help_text
+            )
+
+
+def load(
+    settings_type: type[S],
+    flags: argparse.Namespace | None = None,
+    environ: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> S:
+    """Build settings: `overrides`, then flags, then environment, then defaults."""
+    environ = environ if environ is not None else {}
+    values: dict[str, Any] = {}
+    for field in dataclasses.fields(settings_type):  # type: ignore[arg-type]
+        raw: Any = getattr(flags, field.name, None) if flags is not None else None
+        if raw is None:
+            raw = environ.get(env_name(field.name))
+        if field.name in overrides:
+            raw = overrides[field.name]
+        if raw is None:
+            continue
+        values[field.name] = _convert(settings_type, field.name, raw)
+    return settings_type(**values)
+
+
+def settings_table(settings_type: type[Any]) -> str:
+    """A Markdown table of the settings: variable, flag, default, meaning."""
+    rows = ["| variable | flag | default | meaning |", "|---|---|---|---|"]
+    for field in dataclasses.fields(settings_type):
+        default = "none" if field.default is None else f"`{field.default}`"
+        if field.default == "":
+            default = "empty"
+        rows.append(
+            f"| `{env_name(field.name)}` | `{flag_name(field.name)}` | {default} "
+            f"| {field.metadata.get('help', '')} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def _base_type(settings_type: type[Any], name: str) -> type[Any]:
+    hint = typing.get_type_hints(settings_type)[name]
+    if isinstance(hint, types.UnionType):
+        (hint,) = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+    assert isinstance(hint, type)
+    return hint
+
+
+def _convert(settings_type: type[Any], name: str, raw: Any) -> Any:
+    kind = _base_type(settings_type, name)
+    if isinstance(raw, kind):
+        return raw
+    text = str(raw).strip()
+    try:
+        if kind is bool:
+            if text.lower() in _TRUE:
+                return True
+            if text.lower() in _FALSE:
+                return False
+            raise ValueError("expected true or false")
+        return kind(text)
+    except ValueError as error:
+        raise ConfigurationError(
+            f"{env_name(name)} / {flag_name(name)}: {text!r} is not a valid {kind.__name__}"
+            f" ({error})"
+        ) from None
