@@ -126,14 +126,10 @@ class KafkaTransport(Transport):
     async def read(
         self, topic: str, *, from_beginning: bool, follow: bool
     ) -> AsyncIterator[ConsumedRecord]:
+        partitions = [KafkaTopicPartition(topic, p) for p in await self._partitions_of(topic)]
         consumer = self._consumer(client_id="launchwatch-tail", group_id=None)
         await _started(consumer)
         try:
-            if topic not in await consumer.topics():
-                raise TransportError(f"topic {topic!r} does not exist")
-            partitions = [
-                KafkaTopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic))
-            ]
             consumer.assign(partitions)
             if from_beginning:
                 await consumer.seek_to_beginning(*partitions)
@@ -151,9 +147,24 @@ class KafkaTransport(Transport):
         finally:
             await consumer.stop()
 
-    async def create_topics(self, topics: Sequence[Topic]) -> list[str]:
+    async def _partitions_of(self, topic: str) -> list[int]:
+        admin = await self._admin()
+        try:
+            (description,) = await admin.describe_topics([topic])
+        finally:
+            await admin.close()
+        if description["error_code"] != 0:
+            error = for_code(description["error_code"])
+            raise TransportError(f"cannot read topic {topic!r}: {error.__name__}")
+        return sorted(partition["partition"] for partition in description["partitions"])
+
+    async def _admin(self) -> AIOKafkaAdminClient:
         admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, client_id="launchwatch-admin")
         await _started(admin)
+        return admin
+
+    async def create_topics(self, topics: Sequence[Topic]) -> list[str]:
+        admin = await self._admin()
         try:
             replicas = self.options.replication_factor
             if replicas <= 0:
@@ -165,7 +176,12 @@ class KafkaTransport(Transport):
                 return []
             response = await admin.create_topics(
                 [
-                    NewTopic(topic.name, topic.partitions, replicas, topic.kafka_configs())
+                    NewTopic(
+                        name=topic.name,
+                        num_partitions=topic.partitions,
+                        replication_factor=replicas,
+                        topic_configs=topic.kafka_configs(),
+                    )
                     for topic in wanted
                 ]
             )

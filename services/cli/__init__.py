@@ -1,0 +1,46 @@
+"""`launchwatch`, the one command: topics, tail and schema export for now.
+
+Each subcommand lives in its own module and registers itself on the parser;
+this module only assembles them and maps errors to exit codes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from services.cli import schemas_command, tail_command, topics_command
+from services.runtime import ConfigurationError, TransportError
+
+EXIT_BROKER = 1
+EXIT_CONFIG = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="launchwatch",
+        description="Turns news feeds into structured, real-time launch alerts.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    topics_command.register(commands)
+    tail_command.register(commands)
+    schemas_command.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        result: int = args.run(args, os.environ)
+        return result
+    except ConfigurationError as error:
+        print(f"launchwatch: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except TransportError as error:
+        print(f"launchwatch: {error}", file=sys.stderr)
+        return EXIT_BROKER
+    except KeyboardInterrupt:
+        return 130
