@@ -133,8 +133,7 @@ class Stream:
 
     async def records(self, topic: str) -> list[ConsumedRecord]:
         return [
-            record
-            async for record in self.transport.read(topic, from_beginning=True, follow=False)
+            record async for record in self.transport.read(topic, from_beginning=True, follow=False)
         ]
 
     async def messages(self, message_type: type[M]) -> list[M]:

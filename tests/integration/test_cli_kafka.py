@@ -1,0 +1,68 @@
+"""The `launchwatch` commands that talk to the broker: topics create and tail."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+from schemas import TOPICS, Article
+from services.runtime import KafkaTransport, OutgoingRecord
+from tests.conftest import TEST_KAFKA_OPTIONS
+from tests.streams import Stream, article
+
+pytestmark = pytest.mark.kafka
+
+
+def launchwatch(*args: str, bootstrap: str, prefix: str) -> subprocess.CompletedProcess[str]:
+    environ = {
+        **os.environ,
+        "LAUNCHWATCH_KAFKA_BOOTSTRAP": bootstrap,
+        "LAUNCHWATCH_TOPIC_PREFIX": prefix,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "services.cli", *args],
+        env=environ, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_topics_create_is_idempotent(kafka_bootstrap: str) -> None:
+    prefix = f"c{uuid.uuid4().hex[:8]}."
+    first = launchwatch("topics", "create", bootstrap=kafka_bootstrap, prefix=prefix)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.count("created") == len(TOPICS)
+    second = launchwatch("topics", "create", bootstrap=kafka_bootstrap, prefix=prefix)
+    assert second.returncode == 0, second.stderr
+    assert "created" not in second.stdout
+    assert second.stdout.count("exists") == len(TOPICS)
+
+
+@pytest.mark.asyncio
+async def test_tail_prints_decoded_records_and_shows_poison(kafka_bootstrap: str) -> None:
+    stream = Stream(KafkaTransport(kafka_bootstrap, TEST_KAFKA_OPTIONS))
+    await stream.create(Article)
+    await stream.write([article(1)])
+    await stream.write_raw([OutgoingRecord(stream.name(Article), b"bad", b"\x00\x01 not json")])
+
+    result = launchwatch(
+        "tail", "news.articles", "--from-beginning", bootstrap=kafka_bootstrap, prefix=stream.prefix
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 2
+    good, poison = sorted(lines, key=lambda line: line["key"] == "bad")
+    assert good["value"]["title"] == "Article 1"
+    assert good["headers"]["ce_type"] == "launchwatch.Article.v1"
+    assert poison["key"] == "bad"
+    assert "not JSON" in poison["error"]
+
+
+def test_tail_of_a_missing_topic_is_a_clear_error(kafka_bootstrap: str) -> None:
+    result = launchwatch("tail", "news.raw", bootstrap=kafka_bootstrap, prefix="missing-prefix.")
+    assert result.returncode == 1
+    assert "missing-prefix.news.raw" in result.stderr
+    assert "Traceback" not in result.stderr
