@@ -26,7 +26,10 @@ def launchwatch(*args: str, bootstrap: str, prefix: str) -> subprocess.Completed
     }
     return subprocess.run(
         [sys.executable, "-m", "services.cli", *args],
-        env=environ, capture_output=True, text=True, timeout=120,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -7,6 +7,7 @@ validates against the exported JSON Schema of its type.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import subprocess
@@ -41,10 +42,27 @@ async def test_kcat_reads_a_record_and_its_value_validates_against_the_json_sche
     alert = decode(LaunchAlert, sample)
     await stream.write([alert])
 
-    result = subprocess.run(
-        [kcat(), "-b", kafka_bootstrap, "-C", "-t", stream.name(LaunchAlert), "-o", "beginning",
-         "-e", "-q", "-J", "-X", "isolation.level=read_committed"],
-        capture_output=True, text=True, timeout=60, check=True,
+    result = await asyncio.to_thread(
+        subprocess.run,
+        [
+            kcat(),
+            "-b",
+            kafka_bootstrap,
+            "-C",
+            "-t",
+            stream.name(LaunchAlert),
+            "-o",
+            "beginning",
+            "-e",
+            "-q",
+            "-J",
+            "-X",
+            "isolation.level=read_committed",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     (line,) = result.stdout.splitlines()
     envelope = json.loads(line)
