@@ -111,6 +111,7 @@ class Stream:
         exactly_once: bool = False,
         retry: RetryPolicy | None = None,
         max_records: int = 100,
+        concurrency: int = 1,
     ) -> Processor[Article]:
         return Processor(
             service="test",
@@ -123,6 +124,7 @@ class Stream:
             exactly_once=exactly_once,
             retry=retry or RetryPolicy(attempts=3, backoff_s=0.01, budget_s=5),
             max_records=max_records,
+            concurrency=concurrency,
         )
 
     def start(self, processor: Processor[Article]) -> asyncio.Event:

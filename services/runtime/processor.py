@@ -90,6 +90,7 @@ class Processor(Generic[In]):
         retry: RetryPolicy | None = None,
         max_records: int = 100,
         poll_timeout_s: float = 0.5,
+        concurrency: int = 1,
     ) -> None:
         self.service = service
         self.input_topic = routing.name_of(topic_for(consumes))
@@ -103,6 +104,8 @@ class Processor(Generic[In]):
         self._retry = retry or RetryPolicy()
         self._max_records = max_records
         self._poll_timeout_s = poll_timeout_s
+        self._concurrency = concurrency
+        """Records handled at once; above one only for handlers without shared state."""
         self._busy = asyncio.Lock()
         self.ready = asyncio.Event()
         """Set once the processor is a member of its group."""
@@ -142,23 +145,21 @@ class Processor(Generic[In]):
     ) -> None:
         owned = subscription.assignment()
         metrics.ASSIGNED_PARTITIONS.labels(self.service).set(len(owned))
-        for partition, group in groupby(records, key=lambda record: record.topic_partition):
-            if partition not in owned:
-                continue  # revoked since the poll; the new owner reads these again
-            outputs: list[OutgoingRecord] = []
+        # Records of partitions revoked since the poll are left to their new owner.
+        mine = [record for record in records if record.topic_partition in owned]
+        handled = await self._handle_all(mine, stop)
+        pairs = zip(mine, handled, strict=True)
+        for partition, group in groupby(pairs, key=lambda pair: pair[0].topic_partition):
             outcomes: list[_Outcome] = []
             next_offset: int | None = None
-            for record in group:
-                if stop.is_set():
-                    break  # abandon the rest uncommitted; they are redelivered
-                outcome = await self._handle(record, stop)
+            for record, outcome in group:
                 if outcome is None:
-                    break
+                    break  # abandoned at shutdown: it and all after it stay uncommitted
                 outcomes.append(outcome)
-                outputs.extend(outcome.outputs)
                 next_offset = record.offset + 1
             if next_offset is None:
                 continue
+            outputs = [output for outcome in outcomes for output in outcome.outputs]
             try:
                 await subscription.complete(partition, next_offset, outputs)
             except PartitionLost as error:
@@ -166,6 +167,27 @@ class Processor(Generic[In]):
                 log.warning("completion of %s refused, it will be redone: %s", partition, error)
                 continue
             self._count_written(outcomes)
+
+    async def _handle_all(
+        self, records: list[ConsumedRecord], stop: asyncio.Event
+    ) -> list[_Outcome | None]:
+        """Handle `records`, up to `concurrency` at once; results in input order.
+
+        With a concurrency of one (stateful handlers) records are handled strictly
+        one after another. A record not started before `stop` is set gets None.
+        """
+        if self._concurrency == 1:
+            results: list[_Outcome | None] = []
+            for record in records:
+                results.append(None if stop.is_set() else await self._handle(record, stop))
+            return results
+        slots = asyncio.Semaphore(self._concurrency)
+
+        async def one(record: ConsumedRecord) -> _Outcome | None:
+            async with slots:
+                return None if stop.is_set() else await self._handle(record, stop)
+
+        return list(await asyncio.gather(*(one(record) for record in records)))
 
     async def _handle(self, record: ConsumedRecord, stop: asyncio.Event) -> _Outcome | None:
         """Outputs (or a dead letter) for one record; None if stopped while retrying."""

@@ -204,3 +204,37 @@ async def test_partitions_move_between_members_without_loss_or_repeat(stream: St
     assert sorted(set(handled)) == list(range(100))
     assert sorted(handled) == list(range(100)), "a clean hand-over repeats nothing"
     assert len(outputs) == 100
+
+
+async def test_concurrent_handling_keeps_the_order_of_outputs(stream: Stream) -> None:
+    active: list[int] = []
+    most_at_once = 0
+
+    async def slow_first(message: Article) -> list[Message]:
+        nonlocal most_at_once
+        active.append(1)
+        most_at_once = max(most_at_once, len(active))
+        revision = int((message.title or "").removeprefix("revision "))
+        await asyncio.sleep(0.05 if revision % 2 == 0 else 0.001)  # finish out of order
+        active.pop()
+        return tag(message)
+
+    versions = [
+        Article(
+            article_id=f"{1:016x}",
+            url="https://news.example/1",
+            feed_id="f" * 16,
+            title=f"revision {revision}",
+            text="text",
+            parsed_at=article(1).parsed_at,
+        )
+        for revision in range(12)
+    ]
+    await stream.write(versions)
+    stop = stream.start(stream.processor(slow_first, concurrency=4, max_records=12))
+    outputs = await eventually(
+        lambda: stream.messages(EnrichedArticle), lambda found: len(found) == 12, "12 outputs"
+    )
+    await stream.stop_all(stop)
+    assert [o.title for o in outputs] == [f"revision {n}" for n in range(12)]
+    assert most_at_once > 1, "records were handled concurrently"
