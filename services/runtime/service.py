@@ -18,8 +18,10 @@ import contextlib
 import logging
 import signal
 import socket
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from schemas import Message
 from services.runtime.errors import ConfigurationError, TransportError
@@ -40,15 +42,36 @@ EXIT_BROKER = 1
 EXIT_CONFIG = 2
 
 
+HandlerOpener = Callable[[Any], AbstractAsyncContextManager[Handler[In]]]
+"""Given the service's own settings, opens its handler and whatever it holds (a pool)."""
+
+
+@dataclass(frozen=True)
+class NoSettings:
+    """For services without settings of their own."""
+
+
 @dataclass(frozen=True)
 class ServiceSpec(Generic[In]):
-    """What a stream service is: its name, its input and its domain logic."""
+    """What a stream service is: its name, its input, its settings and its domain logic."""
 
     name: str
     consumes: type[In]
-    handler: Handler[In]
+    open_handler: HandlerOpener[In]
     http_port: int
+    settings_type: type[Any] = NoSettings
     exactly_once: bool = False
+    concurrency: int = 1
+    """Records handled at once: above one only for handlers without shared state."""
+
+
+def plain(handler: Handler[In]) -> HandlerOpener[In]:
+    """An opener for a handler that holds nothing."""
+
+    def opener(settings: Any) -> AbstractAsyncContextManager[Handler[In]]:
+        return contextlib.nullcontext(handler)
+
+    return opener
 
 
 def kafka_transport(settings: RuntimeSettings) -> KafkaTransport:
@@ -67,13 +90,13 @@ def kafka_transport(settings: RuntimeSettings) -> KafkaTransport:
 
 
 def processor_for(
-    spec: ServiceSpec[In], settings: RuntimeSettings, transport: Transport
+    spec: ServiceSpec[In], handler: Handler[In], settings: RuntimeSettings, transport: Transport
 ) -> Processor[In]:
     exactly_once = spec.exactly_once if settings.exactly_once is None else settings.exactly_once
     return Processor(
         service=spec.name,
         consumes=spec.consumes,
-        handler=spec.handler,
+        handler=handler,
         transport=transport,
         routing=Routing(source=f"/launchwatch/{spec.name}", prefix=settings.topic_prefix),
         group_id=settings.group_id or f"launchwatch-{spec.name}",
@@ -85,11 +108,15 @@ def processor_for(
             budget_s=settings.retry_budget_s,
         ),
         max_records=settings.max_poll_records,
+        concurrency=spec.concurrency,
     )
 
 
 async def serve(
-    spec: ServiceSpec[In], settings: RuntimeSettings, transport: Transport | None = None
+    spec: ServiceSpec[In],
+    settings: RuntimeSettings,
+    service_settings: Any = None,
+    transport: Transport | None = None,
 ) -> int:
     """Run `spec` until SIGTERM/SIGINT; returns the process exit code."""
     configure_logging(spec.name, settings.log_level)
@@ -98,7 +125,15 @@ async def serve(
     except ConfigurationError as error:
         log.error("%s", error)
         return EXIT_CONFIG
-    processor = processor_for(spec, settings, transport)
+    own_settings = service_settings if service_settings is not None else spec.settings_type()
+    async with spec.open_handler(own_settings) as handler:
+        return await _serve(spec, handler, settings, transport)
+
+
+async def _serve(
+    spec: ServiceSpec[In], handler: Handler[In], settings: RuntimeSettings, transport: Transport
+) -> int:
+    processor = processor_for(spec, handler, settings, transport)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

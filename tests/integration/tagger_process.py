@@ -14,7 +14,7 @@ import os
 import sys
 
 from schemas import Article, Message
-from services.runtime.service import ServiceSpec, serve
+from services.runtime.service import ServiceSpec, plain, serve
 from services.runtime.settings import RuntimeSettings, load
 from tests.streams import tag
 
@@ -26,7 +26,7 @@ async def slow_tag(message: Article) -> list[Message]:
     return tag(message)
 
 
-TAGGER = ServiceSpec(name="tagger", consumes=Article, handler=slow_tag, http_port=0)
+TAGGER = ServiceSpec(name="tagger", consumes=Article, open_handler=plain(slow_tag), http_port=0)
 
 
 def main() -> int:
