@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from schemas import Article, EnrichedArticle, Message, Topic, decode, topic_for
 from services.runtime import (
@@ -127,7 +127,7 @@ class Stream:
             concurrency=concurrency,
         )
 
-    def start(self, processor: Processor[Article]) -> asyncio.Event:
+    def start(self, processor: Processor[Any]) -> asyncio.Event:
         """Run `processor` in the background; set the returned event to stop it."""
         stop = asyncio.Event()
         self.tasks.append(asyncio.create_task(processor.run(stop)))
