@@ -1,4 +1,4 @@
-"""`launchwatch`, the one command: topics, tail and schema export for now.
+"""`launchwatch`, the one command: run services, manage topics, tail, export schemas.
 
 Each subcommand lives in its own module and registers itself on the parser;
 this module only assembles them and maps errors to exit codes.
@@ -11,7 +11,13 @@ import os
 import sys
 from collections.abc import Sequence
 
-from services.cli import schemas_command, tail_command, topics_command
+from services.cli import (
+    extract_command,
+    run_command,
+    schemas_command,
+    tail_command,
+    topics_command,
+)
 from services.runtime import ConfigurationError, TransportError
 
 EXIT_BROKER = 1
@@ -24,9 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Turns news feeds into structured, real-time launch alerts.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run_command.register(commands)
     topics_command.register(commands)
     tail_command.register(commands)
     schemas_command.register(commands)
+    extract_command.register(commands)
     return parser
 
 
