@@ -93,6 +93,12 @@ def processor_for(
     spec: ServiceSpec[In], handler: Handler[In], settings: RuntimeSettings, transport: Transport
 ) -> Processor[In]:
     exactly_once = spec.exactly_once if settings.exactly_once is None else settings.exactly_once
+    if settings.retry_budget_s >= settings.max_poll_interval_s / 2:
+        raise ConfigurationError(
+            f"LAUNCHWATCH_RETRY_BUDGET_S ({settings.retry_budget_s}) must stay under half of "
+            f"LAUNCHWATCH_MAX_POLL_INTERVAL_S ({settings.max_poll_interval_s}), or a member "
+            "retrying one message would be evicted from its group"
+        )
     return Processor(
         service=spec.name,
         consumes=spec.consumes,
@@ -127,18 +133,22 @@ async def serve(
         return EXIT_CONFIG
     own_settings = service_settings if service_settings is not None else spec.settings_type()
     async with spec.open_handler(own_settings) as handler:
-        return await _serve(spec, handler, settings, transport)
+        try:
+            processor = processor_for(spec, handler, settings, transport)
+        except ConfigurationError as error:
+            log.error("%s", error)
+            return EXIT_CONFIG
+        port = spec.http_port if settings.http_port is None else settings.http_port
+        return await _serve(processor, port, settings, transport)
 
 
 async def _serve(
-    spec: ServiceSpec[In], handler: Handler[In], settings: RuntimeSettings, transport: Transport
+    processor: Processor[In], port: int, settings: RuntimeSettings, transport: Transport
 ) -> int:
-    processor = processor_for(spec, handler, settings, transport)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    port = spec.http_port if settings.http_port is None else settings.http_port
     health = HealthServer(settings.http_host, port, ready=processor.ready.is_set)
     health.start()
     ticking = asyncio.create_task(_tick(health))
