@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from services.cli import (
     extract_command,
     run_command,
+    sample_site_command,
     schemas_command,
     tail_command,
     topics_command,
@@ -35,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     tail_command.register(commands)
     schemas_command.register(commands)
     extract_command.register(commands)
+    sample_site_command.register(commands)
     return parser
 
 

@@ -1,0 +1,118 @@
+"""Serving the sample site on 127.0.0.1, with the validators real news sites send.
+
+Feeds answer conditional requests (ETag, Last-Modified, 304), so a poller's
+politeness can be seen working. Which articles are published can be changed
+while the site runs (`publish`), for demos and benchmarks where news appears
+over time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from email.utils import format_datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from services.sample_site.catalog import SampleArticle, load_catalog
+from services.sample_site.render import article_page, article_url, atom_feed, rss_feed
+
+log = logging.getLogger(__name__)
+
+
+class SampleSite:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        articles: list[SampleArticle] | None = None,
+    ) -> None:
+        self._catalog = articles if articles is not None else load_catalog()
+        self._published = list(self._catalog)
+        self._lock = threading.Lock()
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                site._answer(self)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                log.debug("sample site: " + format, *args)
+
+        self._server = ThreadingHTTPServer((host, port), Handler)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def feed_urls(self) -> list[str]:
+        return [f"{self.base_url}/rss.xml", f"{self.base_url}/atom.xml"]
+
+    def url_of(self, article: SampleArticle) -> str:
+        return article_url(self.base_url, article)
+
+    def publish(self, articles: list[SampleArticle]) -> None:
+        """Make exactly `articles` appear in the feeds (pages stay reachable)."""
+        with self._lock:
+            self._published = sorted(articles, key=lambda a: a.published, reverse=True)
+
+    def start(self) -> SampleSite:
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="sample-site", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join()
+
+    def __enter__(self) -> SampleSite:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _answer(self, request: BaseHTTPRequestHandler) -> None:
+        path = request.path.split("?")[0]
+        with self._lock:
+            published = list(self._published)
+        if path in ("/rss.xml", "/atom.xml"):
+            body = (rss_feed if path == "/rss.xml" else atom_feed)(published, self.base_url)
+            kind = "application/rss+xml" if path == "/rss.xml" else "application/atom+xml"
+            newest = max((a.published for a in published), default=None)
+            modified = format_datetime(newest, usegmt=True) if newest else None
+            self._send(request, body, f"{kind}; charset=utf-8", modified)
+            return
+        for article in self._catalog:
+            if path == f"/{article.section}/{article.slug}.html":
+                page = article_page(article, self.base_url).encode("utf-8")
+                self._send(request, page, "text/html; charset=utf-8", None)
+                return
+        request.send_error(HTTPStatus.NOT_FOUND)
+
+    @staticmethod
+    def _send(
+        request: BaseHTTPRequestHandler, body: bytes, content_type: str, modified: str | None
+    ) -> None:
+        etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+        if request.headers.get("If-None-Match") == etag:
+            request.send_response(HTTPStatus.NOT_MODIFIED)
+            request.send_header("ETag", etag)
+            request.end_headers()
+            return
+        request.send_response(HTTPStatus.OK)
+        request.send_header("Content-Type", content_type)
+        request.send_header("Content-Length", str(len(body)))
+        request.send_header("ETag", etag)
+        if modified:
+            request.send_header("Last-Modified", modified)
+        request.end_headers()
+        request.wfile.write(body)
