@@ -13,6 +13,21 @@ from tests.streams import Stream, article, eventually, number_of, tag
 pytestmark = pytest.mark.asyncio
 
 
+def revisions(count: int) -> list[Article]:
+    """Successive versions of one article: same key, so one partition, titled in order."""
+    return [
+        Article(
+            article_id=f"{1:016x}",
+            url="https://news.example/1",
+            feed_id="f" * 16,
+            title=f"revision {revision}",
+            text="text",
+            parsed_at=article(1).parsed_at,
+        )
+        for revision in range(count)
+    ]
+
+
 async def test_outputs_are_written_and_the_position_committed(stream: Stream) -> None:
     await stream.write([article(n) for n in range(20)])
     stop = stream.start(stream.processor(tag))
@@ -161,18 +176,7 @@ async def test_shutdown_mid_stream_loses_nothing_and_the_restart_resumes(stream:
 
 
 async def test_order_is_kept_within_a_partition(stream: Stream) -> None:
-    versions = [
-        Article(
-            article_id=f"{1:016x}",
-            url="https://news.example/1",
-            feed_id="f" * 16,
-            title=f"revision {revision}",
-            text="text",
-            parsed_at=article(1).parsed_at,
-        )
-        for revision in range(30)
-    ]
-    await stream.write(versions)
+    await stream.write(revisions(30))
     stop = stream.start(stream.processor(tag, max_records=7))
     outputs = await eventually(
         lambda: stream.messages(EnrichedArticle), lambda found: len(found) == 30, "30 outputs"
@@ -219,18 +223,7 @@ async def test_concurrent_handling_keeps_the_order_of_outputs(stream: Stream) ->
         active.pop()
         return tag(message)
 
-    versions = [
-        Article(
-            article_id=f"{1:016x}",
-            url="https://news.example/1",
-            feed_id="f" * 16,
-            title=f"revision {revision}",
-            text="text",
-            parsed_at=article(1).parsed_at,
-        )
-        for revision in range(12)
-    ]
-    await stream.write(versions)
+    await stream.write(revisions(12))
     stop = stream.start(stream.processor(slow_first, concurrency=4, max_records=12))
     outputs = await eventually(
         lambda: stream.messages(EnrichedArticle), lambda found: len(found) == 12, "12 outputs"

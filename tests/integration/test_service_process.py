@@ -11,7 +11,6 @@ import asyncio
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 from collections import Counter
@@ -26,6 +25,7 @@ import pytest_asyncio
 from schemas import Article, EnrichedArticle
 from services.runtime import KafkaTransport
 from tests.conftest import TEST_KAFKA_OPTIONS
+from tests.kafka_broker import free_port
 from tests.streams import Stream, article, eventually, number_of
 
 pytestmark = [pytest.mark.kafka, pytest.mark.asyncio]
@@ -39,13 +39,6 @@ async def kafka_stream(kafka_bootstrap: str) -> AsyncIterator[Stream]:
     stream = Stream(KafkaTransport(kafka_bootstrap, TEST_KAFKA_OPTIONS))
     await stream.create(Article, EnrichedArticle)
     yield stream
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @contextmanager
