@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from services.parser import PARSER
-from services.runtime.service import ServiceSpec
+from services.runtime.spec import ServiceSpec
 
-SERVICES: dict[str, ServiceSpec[Any]] = {
+SERVICES: dict[str, ServiceSpec] = {
     PARSER.name: PARSER,
 }

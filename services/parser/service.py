@@ -18,8 +18,8 @@ from services.parser.article import extract_article, is_html
 from services.parser.extraction import PageText
 from services.parser.pool import ExtractionFailed, ExtractionPool, ExtractionTimeout
 from services.runtime.processor import Handler
-from services.runtime.service import ServiceSpec
 from services.runtime.settings import setting
+from services.runtime.spec import ServiceSpec, Stage, StageContext, StageSpec
 
 
 @dataclass(frozen=True)
@@ -53,27 +53,28 @@ def handler_for(pool: ExtractionPool) -> Handler[RawArticle]:
 
 
 @asynccontextmanager
-async def open_parser(settings: ParserSettings) -> AsyncIterator[Handler[RawArticle]]:
+async def open_parser(
+    settings: ParserSettings, context: StageContext
+) -> AsyncIterator[Stage[RawArticle]]:
     pool = ExtractionPool(
         settings.parser_workers or None,
         timeout_s=settings.parser_timeout_s,
         memory_mb=settings.parser_memory_mb,
     )
     try:
-        yield handler_for(pool)
+        yield Stage(handler_for(pool))
     finally:
         pool.close()
 
 
-def parser_spec(workers: int | None = None) -> ServiceSpec[RawArticle]:
-    return ServiceSpec(
+def parser_spec(workers: int | None = None) -> ServiceSpec:
+    stage = StageSpec(
         name="parser",
         consumes=RawArticle,
-        open_handler=open_parser,
-        http_port=8082,
-        settings_type=ParserSettings,
+        open=open_parser,
         concurrency=2 * (workers or os.cpu_count() or 1),
     )
+    return ServiceSpec(name="parser", stages=(stage,), http_port=8082, settings_type=ParserSettings)
 
 
 PARSER = parser_spec()

@@ -41,7 +41,7 @@ from aiokafka.errors import (
 from schemas import TOPICS, Topic
 from services.runtime.errors import PartitionLost, TransportError
 from services.runtime.records import ConsumedRecord, OutgoingRecord, TopicPartition
-from services.runtime.transport import Publisher, RevokeHook, Subscription, Transport
+from services.runtime.transport import Publisher, RebalanceHooks, Subscription, Transport
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ class KafkaTransport(Transport):
         group_id: str,
         client_id: str,
         exactly_once: bool,
-        on_revoke: RevokeHook,
+        hooks: RebalanceHooks,
     ) -> Subscription:
         consumer = self._consumer(client_id=client_id, group_id=group_id)
         subscription = KafkaSubscription(
@@ -113,7 +113,7 @@ class KafkaTransport(Transport):
             group_id=group_id,
             client_id=client_id,
             exactly_once=exactly_once,
-            on_revoke=on_revoke,
+            hooks=hooks,
         )
         await subscription.start(topics)
         return subscription
@@ -135,7 +135,7 @@ class KafkaTransport(Transport):
                 await consumer.seek_to_beginning(*partitions)
             else:
                 await consumer.seek_to_end(*partitions)
-            ends: dict[KafkaTopicPartition, int] = await consumer.end_offsets(partitions)
+            ends = await self._high_watermarks(partitions)
             while True:
                 if not follow and await _reached(consumer, ends):
                     return
@@ -146,6 +146,29 @@ class KafkaTransport(Transport):
                             yield _record(message)
         finally:
             await consumer.stop()
+
+    async def _high_watermarks(
+        self, partitions: list[KafkaTopicPartition]
+    ) -> dict[KafkaTopicPartition, int]:
+        """End offsets including records of transactions still open.
+
+        A read_committed reader's own end offsets stop at the first open
+        transaction, which may hide records committed after it; reading up to
+        the high watermark waits those transactions out, so a reader sees every
+        record committed before it started (what a new owner of state needs).
+        """
+        probe = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap,
+            client_id="launchwatch-probe",
+            isolation_level="read_uncommitted",
+            request_timeout_ms=int(self.options.request_timeout_s * 1000) + 5000,
+        )
+        await _started(probe)
+        try:
+            ends: dict[KafkaTopicPartition, int] = await probe.end_offsets(partitions)
+            return ends
+        finally:
+            await probe.stop()
 
     async def _partitions_of(self, topic: str) -> list[int]:
         admin = await self._admin()
@@ -217,14 +240,14 @@ class KafkaSubscription(Subscription):
         group_id: str,
         client_id: str,
         exactly_once: bool,
-        on_revoke: RevokeHook,
+        hooks: RebalanceHooks,
     ) -> None:
         self._transport = transport
         self._consumer = consumer
         self._group_id = group_id
         self._client_id = client_id
         self._exactly_once = exactly_once
-        self._on_revoke = on_revoke
+        self._hooks = hooks
         self._positions: dict[TopicPartition, int] = {}
         self._shared_producer: AIOKafkaProducer | None = None
         self._transactional: dict[TopicPartition, AIOKafkaProducer] = {}
@@ -237,19 +260,19 @@ class KafkaSubscription(Subscription):
         await _started(self._consumer)
 
     async def assigned(self, partitions: frozenset[TopicPartition]) -> None:
-        """Start (and thereby fence older holders of) each new partition's transactional id."""
-        if not self._exactly_once:
-            return
-        for tp in sorted(partitions - self._transactional.keys()):
+        """Start (and so fence older holders of) new partitions' transactional ids, then
+        let the service prepare for them (e.g. reload its state)."""
+        for tp in sorted(partitions - self._transactional.keys()) if self._exactly_once else ():
             producer = self._transport.producer(
                 client_id=self._client_id,
                 transactional_id=f"{self._group_id}.{tp.topic}.{tp.partition}",
             )
             await _started(producer)
             self._transactional[tp] = producer
+        await self._hooks.on_assign(partitions)
 
     async def revoked(self, partitions: frozenset[TopicPartition]) -> None:
-        await self._on_revoke(partitions)
+        await self._hooks.on_revoke(partitions)
         for tp in partitions:
             self._positions.pop(tp, None)
             producer = self._transactional.pop(tp, None)
@@ -310,6 +333,12 @@ class KafkaSubscription(Subscription):
 
     def assignment(self) -> frozenset[TopicPartition]:
         return frozenset(TopicPartition(*tp) for tp in self._consumer.assignment())
+
+    def seek(self, partition: TopicPartition, offset: int) -> None:
+        target = KafkaTopicPartition(*partition)
+        if target in self._consumer.assignment():
+            self._consumer.seek(target, offset)
+            self._positions[partition] = offset
 
     def lag(self) -> dict[TopicPartition, int]:
         lags: dict[TopicPartition, int] = {}

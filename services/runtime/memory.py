@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from schemas import Topic
 from services.runtime.errors import MessageTooLarge, TransportError
 from services.runtime.records import ConsumedRecord, OutgoingRecord, TopicPartition
-from services.runtime.transport import Publisher, RevokeHook, Subscription, Transport
+from services.runtime.transport import Publisher, RebalanceHooks, Subscription, Transport
 
 
 @dataclass
 class _Member:
     subscription: InMemorySubscription
-    on_revoke: RevokeHook
+    hooks: RebalanceHooks
 
 
 @dataclass
@@ -139,10 +139,13 @@ class InMemoryBroker:
         for index, member in enumerate(group.members):
             revoked = member.subscription.assignment() - plan[index]
             if revoked:
-                await member.on_revoke(revoked)
+                await member.hooks.on_revoke(revoked)
                 member.subscription.assign(member.subscription.assignment() - revoked)
         for index, member in enumerate(group.members):
+            added = plan[index] - member.subscription.assignment()
             member.subscription.assign(plan[index])
+            if added:
+                await member.hooks.on_assign(added)
 
 
 class InMemorySubscription(Subscription):
@@ -161,6 +164,10 @@ class InMemorySubscription(Subscription):
 
     def assignment(self) -> frozenset[TopicPartition]:
         return self._owned
+
+    def seek(self, partition: TopicPartition, offset: int) -> None:
+        if partition in self._owned:
+            self._positions[partition] = offset
 
     async def poll(self, *, timeout_s: float, max_records: int) -> list[ConsumedRecord]:
         batch = self._take(max_records)
@@ -221,12 +228,12 @@ class InMemoryTransport(Transport):
         group_id: str,
         client_id: str,
         exactly_once: bool,
-        on_revoke: RevokeHook,
+        hooks: RebalanceHooks,
     ) -> Subscription:
         for topic in topics:
             self.broker.partitions(topic)  # refuses unknown topics, as the Kafka transport does
         subscription = InMemorySubscription(self.broker, group_id)
-        await self.broker.join(group_id, _Member(subscription, on_revoke), tuple(topics))
+        await self.broker.join(group_id, _Member(subscription, hooks), tuple(topics))
         return subscription
 
     async def publisher(self, *, client_id: str) -> Publisher:

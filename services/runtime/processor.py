@@ -33,10 +33,20 @@ from typing import Generic, TypeVar
 from schemas import InvalidMessage, Message, UndecodableMessage, decode, topic_for
 from services.runtime import metrics
 from services.runtime.deadletter import DeadLetterReason, dead_letter
-from services.runtime.errors import MessageTooLarge, PartitionLost, RejectMessage
+from services.runtime.errors import (
+    MessageTooLarge,
+    PartitionLost,
+    RejectMessage,
+    TransportError,
+)
 from services.runtime.records import ConsumedRecord, OutgoingRecord, TopicPartition
 from services.runtime.routing import Routing
-from services.runtime.transport import Subscription, Transport
+from services.runtime.transport import (
+    PartitionsHook,
+    RebalanceHooks,
+    Subscription,
+    Transport,
+)
 
 In = TypeVar("In", bound=Message)
 
@@ -91,6 +101,7 @@ class Processor(Generic[In]):
         max_records: int = 100,
         poll_timeout_s: float = 0.5,
         concurrency: int = 1,
+        on_assigned: PartitionsHook | None = None,
     ) -> None:
         self.service = service
         self.input_topic = routing.name_of(topic_for(consumes))
@@ -105,6 +116,10 @@ class Processor(Generic[In]):
         self._max_records = max_records
         self._poll_timeout_s = poll_timeout_s
         self._concurrency = concurrency
+        self._on_assigned = on_assigned
+        self._assign_failure: Exception | None = None
+        self._prepared: frozenset[TopicPartition] = frozenset()
+        """A stateful handler's chance to (re)load its state for newly owned partitions."""
         """Records handled at once; above one only for handlers without shared state."""
         self._busy = asyncio.Lock()
         self.ready = asyncio.Event()
@@ -117,7 +132,7 @@ class Processor(Generic[In]):
             group_id=self.group_id,
             client_id=self._client_id,
             exactly_once=self._exactly_once,
-            on_revoke=self._before_revoke,
+            hooks=RebalanceHooks(on_revoke=self._before_revoke, on_assign=self._after_assign),
         )
         self.ready.set()
         log.info("consuming %s as group %s", self.input_topic, self.group_id)
@@ -126,6 +141,10 @@ class Processor(Generic[In]):
                 records = await subscription.poll(
                     timeout_s=self._poll_timeout_s, max_records=self._max_records
                 )
+                if self._assign_failure is not None:
+                    raise TransportError(
+                        f"preparing newly assigned partitions failed: {self._assign_failure}"
+                    ) from self._assign_failure
                 async with self._busy:
                     await self._process_batch(subscription, records, stop)
                 self._report_lag(subscription)
@@ -136,36 +155,61 @@ class Processor(Generic[In]):
 
     async def _before_revoke(self, partitions: frozenset[TopicPartition]) -> None:
         """Let the batch in progress complete before its partitions move elsewhere."""
+        self._prepared -= partitions
         async with self._busy:
             metrics.REBALANCES.labels(self.service).inc()
             log.info("partitions revoked: %s", sorted(partitions))
+
+    async def _after_assign(self, partitions: frozenset[TopicPartition]) -> None:
+        """Prepare new partitions; their records are handled only once this has finished.
+
+        The Kafka client may return records of a new assignment before it has
+        finished calling this hook, so readiness is tracked here, not assumed.
+        """
+        log.info("partitions assigned: %s", sorted(partitions))
+        if self._on_assigned is not None:
+            try:
+                await self._on_assigned(partitions)
+            except Exception as error:
+                # The client would only log an error raised here; handling records without
+                # the state this hook loads could repeat an alert, so the member stops.
+                self._assign_failure = error
+                return
+        self._prepared |= partitions
 
     async def _process_batch(
         self, subscription: Subscription, records: list[ConsumedRecord], stop: asyncio.Event
     ) -> None:
         owned = subscription.assignment()
         metrics.ASSIGNED_PARTITIONS.labels(self.service).set(len(owned))
-        # Records of partitions revoked since the poll are left to their new owner.
-        mine = [record for record in records if record.topic_partition in owned]
+        ready = owned & self._prepared
+        for partition, polled in groupby(records, key=lambda record: record.topic_partition):
+            if partition not in ready:
+                # Revoked since the poll (the new owner reads these), or not prepared yet.
+                subscription.seek(partition, next(polled).offset)
+        mine = [record for record in records if record.topic_partition in ready]
         handled = await self._handle_all(mine, stop)
         pairs = zip(mine, handled, strict=True)
-        for partition, group in groupby(pairs, key=lambda pair: pair[0].topic_partition):
+        for partition, group_pairs in groupby(pairs, key=lambda pair: pair[0].topic_partition):
+            group = list(group_pairs)
             outcomes: list[_Outcome] = []
-            next_offset: int | None = None
-            for record, outcome in group:
+            for _, outcome in group:
                 if outcome is None:
                     break  # abandoned at shutdown: it and all after it stay uncommitted
                 outcomes.append(outcome)
-                next_offset = record.offset + 1
-            if next_offset is None:
+            if not outcomes:
                 continue
+            next_offset = group[len(outcomes) - 1][0].offset + 1
             outputs = [output for outcome in outcomes for output in outcome.outputs]
             try:
                 await subscription.complete(partition, next_offset, outputs)
             except PartitionLost as error:
                 metrics.COMMIT_FAILURES.labels(self.service).inc()
                 log.warning("completion of %s refused, it will be redone: %s", partition, error)
+                subscription.seek(partition, group[0][0].offset)
                 continue
+            if len(outcomes) < len(group):
+                subscription.seek(partition, next_offset)
             self._count_written(outcomes)
 
     async def _handle_all(

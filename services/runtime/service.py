@@ -1,8 +1,10 @@
-"""Running a stream service as a process: the wiring every service shares.
+"""Running a service as a process: the wiring every service shares.
 
-A service declares a `ServiceSpec` (its name, what it consumes, its handler,
-its default port); `serve` does the rest: logs, the Kafka transport from the
-settings, the health and metrics server, the processor, and the shutdown.
+A service declares a `ServiceSpec` (see `services.runtime.spec`); `serve` does
+the rest: logs, the Kafka transport from the settings, one processor per
+stage, the health and metrics server, and the shutdown. If one stage fails,
+the others stop too and the process exits non-zero, so the orchestrator
+restarts the whole service.
 
 Shutdown on SIGTERM or SIGINT: stop polling, let the record in progress
 finish (records not yet handled stay uncommitted and go to the next owner),
@@ -18,19 +20,17 @@ import contextlib
 import logging
 import signal
 import socket
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from schemas import Message
 from services.runtime.errors import ConfigurationError, TransportError
 from services.runtime.health import HealthServer
 from services.runtime.kafka import KafkaOptions, KafkaTransport
 from services.runtime.logs import configure_logging
-from services.runtime.processor import Handler, Processor, RetryPolicy
+from services.runtime.processor import Processor, RetryPolicy
 from services.runtime.routing import Routing
 from services.runtime.settings import RuntimeSettings
+from services.runtime.spec import ServiceSpec, Stage, StageContext, StageSpec
 from services.runtime.transport import Transport
 
 In = TypeVar("In", bound=Message)
@@ -40,38 +40,6 @@ log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_BROKER = 1
 EXIT_CONFIG = 2
-
-
-HandlerOpener = Callable[[Any], AbstractAsyncContextManager[Handler[In]]]
-"""Given the service's own settings, opens its handler and whatever it holds (a pool)."""
-
-
-@dataclass(frozen=True)
-class NoSettings:
-    """For services without settings of their own."""
-
-
-@dataclass(frozen=True)
-class ServiceSpec(Generic[In]):
-    """What a stream service is: its name, its input, its settings and its domain logic."""
-
-    name: str
-    consumes: type[In]
-    open_handler: HandlerOpener[In]
-    http_port: int
-    settings_type: type[Any] = NoSettings
-    exactly_once: bool = False
-    concurrency: int = 1
-    """Records handled at once: above one only for handlers without shared state."""
-
-
-def plain(handler: Handler[In]) -> HandlerOpener[In]:
-    """An opener for a handler that holds nothing."""
-
-    def opener(settings: Any) -> AbstractAsyncContextManager[Handler[In]]:
-        return contextlib.nullcontext(handler)
-
-    return opener
 
 
 def kafka_transport(settings: RuntimeSettings) -> KafkaTransport:
@@ -90,23 +58,30 @@ def kafka_transport(settings: RuntimeSettings) -> KafkaTransport:
 
 
 def processor_for(
-    spec: ServiceSpec[In], handler: Handler[In], settings: RuntimeSettings, transport: Transport
+    service: ServiceSpec,
+    stage: StageSpec[In],
+    opened: Stage[In],
+    settings: RuntimeSettings,
+    transport: Transport,
 ) -> Processor[In]:
-    exactly_once = spec.exactly_once if settings.exactly_once is None else settings.exactly_once
+    exactly_once = stage.exactly_once if settings.exactly_once is None else settings.exactly_once
     if settings.retry_budget_s >= settings.max_poll_interval_s / 2:
         raise ConfigurationError(
             f"LAUNCHWATCH_RETRY_BUDGET_S ({settings.retry_budget_s}) must stay under half of "
             f"LAUNCHWATCH_MAX_POLL_INTERVAL_S ({settings.max_poll_interval_s}), or a member "
             "retrying one message would be evicted from its group"
         )
+    group = settings.group_id or f"launchwatch-{service.name}"
+    if len(service.stages) > 1:
+        group = f"{group}.{stage.name}"
     return Processor(
-        service=spec.name,
-        consumes=spec.consumes,
-        handler=handler,
+        service=stage.name,
+        consumes=stage.consumes,
+        handler=opened.handler,
         transport=transport,
-        routing=Routing(source=f"/launchwatch/{spec.name}", prefix=settings.topic_prefix),
-        group_id=settings.group_id or f"launchwatch-{spec.name}",
-        client_id=settings.client_id or f"{spec.name}-{socket.gethostname()}",
+        routing=routing_for(service, settings),
+        group_id=group,
+        client_id=settings.client_id or f"{stage.name}-{socket.gethostname()}",
         exactly_once=exactly_once,
         retry=RetryPolicy(
             attempts=settings.handler_attempts,
@@ -114,45 +89,62 @@ def processor_for(
             budget_s=settings.retry_budget_s,
         ),
         max_records=settings.max_poll_records,
-        concurrency=spec.concurrency,
+        concurrency=stage.concurrency,
+        on_assigned=opened.on_assigned,
     )
 
 
+def routing_for(service: ServiceSpec, settings: RuntimeSettings) -> Routing:
+    return Routing(source=f"/launchwatch/{service.name}", prefix=settings.topic_prefix)
+
+
 async def serve(
-    spec: ServiceSpec[In],
+    service: ServiceSpec,
     settings: RuntimeSettings,
     service_settings: Any = None,
     transport: Transport | None = None,
 ) -> int:
-    """Run `spec` until SIGTERM/SIGINT; returns the process exit code."""
-    configure_logging(spec.name, settings.log_level)
+    """Run `service` until SIGTERM/SIGINT; returns the process exit code."""
+    configure_logging(service.name, settings.log_level)
     try:
         transport = transport or kafka_transport(settings)
     except ConfigurationError as error:
         log.error("%s", error)
         return EXIT_CONFIG
-    own_settings = service_settings if service_settings is not None else spec.settings_type()
-    async with spec.open_handler(own_settings) as handler:
+    own = service_settings if service_settings is not None else service.settings_type()
+    context = StageContext(transport, routing_for(service, settings))
+    async with contextlib.AsyncExitStack() as stack:
         try:
-            processor = processor_for(spec, handler, settings, transport)
+            processors = [
+                processor_for(
+                    service,
+                    stage,
+                    await stack.enter_async_context(stage.open(own, context)),
+                    settings,
+                    transport,
+                )
+                for stage in service.stages
+            ]
         except ConfigurationError as error:
             log.error("%s", error)
             return EXIT_CONFIG
-        port = spec.http_port if settings.http_port is None else settings.http_port
-        return await _serve(processor, port, settings, transport)
+        port = service.http_port if settings.http_port is None else settings.http_port
+        return await _serve(processors, port, settings, transport)
 
 
 async def _serve(
-    processor: Processor[In], port: int, settings: RuntimeSettings, transport: Transport
+    processors: list[Processor[Any]], port: int, settings: RuntimeSettings, transport: Transport
 ) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    health = HealthServer(settings.http_host, port, ready=processor.ready.is_set)
+    health = HealthServer(
+        settings.http_host, port, ready=lambda: all(p.ready.is_set() for p in processors)
+    )
     health.start()
     ticking = asyncio.create_task(_tick(health))
-    work = asyncio.create_task(processor.run(stop))
+    work = asyncio.create_task(_run_all(processors, stop))
     try:
         return await _until_done(work, stop, settings.shutdown_grace_s)
     finally:
@@ -161,6 +153,18 @@ async def _serve(
         await transport.close()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(signum)
+
+
+async def _run_all(processors: list[Processor[Any]], stop: asyncio.Event) -> None:
+    """Run every stage; the first to fail stops the others, and its error is raised."""
+    tasks = [asyncio.create_task(processor.run(stop)) for processor in processors]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    for task in done:
+        task.result()
 
 
 async def _until_done(work: asyncio.Task[None], stop: asyncio.Event, grace_s: float) -> int:

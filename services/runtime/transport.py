@@ -16,12 +16,26 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
 from schemas import Topic
 from services.runtime.records import ConsumedRecord, OutgoingRecord, TopicPartition
 
-RevokeHook = Callable[[frozenset[TopicPartition]], Awaitable[None]]
-"""Awaited before partitions are taken away, so in-flight work can complete."""
+PartitionsHook = Callable[[frozenset[TopicPartition]], Awaitable[None]]
+
+
+async def _nothing(partitions: frozenset[TopicPartition]) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class RebalanceHooks:
+    """What a member does when the group moves partitions."""
+
+    on_revoke: PartitionsHook = _nothing
+    """Awaited before partitions are taken away, so in-flight work can complete."""
+    on_assign: PartitionsHook = _nothing
+    """Awaited after partitions are given, before any of their records is returned."""
 
 
 class Subscription(ABC):
@@ -40,6 +54,10 @@ class Subscription(ABC):
         Raises `TransportError` when the outputs could not be written; the
         position is then not committed and the input will be read again.
         """
+
+    @abstractmethod
+    def seek(self, partition: TopicPartition, offset: int) -> None:
+        """Read `partition` again from `offset` (records polled but not completed)."""
 
     @abstractmethod
     def assignment(self) -> frozenset[TopicPartition]:
@@ -76,7 +94,7 @@ class Transport(ABC):
         group_id: str,
         client_id: str,
         exactly_once: bool,
-        on_revoke: RevokeHook,
+        hooks: RebalanceHooks,
     ) -> Subscription:
         """Join `group_id` on `topics`, reading only committed records."""
 

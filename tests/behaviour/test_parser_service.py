@@ -14,6 +14,7 @@ from services.parser.service import ParserSettings, parser_spec
 from services.runtime import Processor, Transport
 from services.runtime.service import processor_for
 from services.runtime.settings import RuntimeSettings
+from services.runtime.spec import StageContext
 from tests.news_pages import CLUTTER_MARKERS, news_page, seed_paragraphs
 from tests.streams import Stream, eventually
 
@@ -52,9 +53,13 @@ async def test_pages_become_articles_in_order_with_the_clutter_gone(
     await stream.write(inputs)
 
     spec = parser_spec(workers=2)
+    (stage,) = spec.stages
     settings = RuntimeSettings(topic_prefix=stream.prefix, group_id=stream.group_id)
-    async with spec.open_handler(ParserSettings(parser_workers=2)) as handler:
-        processor: Processor[RawArticle] = processor_for(spec, handler, settings, stream.transport)
+    context = StageContext(stream.transport, stream.routing)
+    async with stage.open(ParserSettings(parser_workers=2), context) as opened:
+        processor: Processor[RawArticle] = processor_for(
+            spec, stage, opened, settings, stream.transport
+        )
         stop = stream.start(processor)
         articles = await eventually(
             lambda: stream.messages(Article), lambda found: len(found) == 9, "9 articles"

@@ -14,8 +14,9 @@ import os
 import sys
 
 from schemas import Article, Message
-from services.runtime.service import ServiceSpec, plain, serve
+from services.runtime.service import serve
 from services.runtime.settings import RuntimeSettings, load
+from services.runtime.spec import ServiceSpec, StageSpec, plain
 from tests.streams import tag
 
 PAUSE_S = float(os.environ.get("TAGGER_PAUSE_S", "0.01"))
@@ -26,7 +27,11 @@ async def slow_tag(message: Article) -> list[Message]:
     return tag(message)
 
 
-TAGGER = ServiceSpec(name="tagger", consumes=Article, open_handler=plain(slow_tag), http_port=0)
+TAGGER = ServiceSpec(
+    name="tagger",
+    stages=(StageSpec(name="tagger", consumes=Article, open=plain(slow_tag)),),
+    http_port=0,
+)
 
 
 def main() -> int:

@@ -72,10 +72,13 @@ def test_every_setting_has_help_and_the_documentation_is_current() -> None:
 def test_a_retry_budget_that_would_outlast_the_poll_interval_is_refused() -> None:
     from schemas import Article
     from services.runtime import InMemoryTransport
-    from services.runtime.service import ServiceSpec, plain, processor_for
+    from services.runtime.service import processor_for
+    from services.runtime.spec import ServiceSpec, Stage, StageSpec, plain
 
-    spec = ServiceSpec(name="s", consumes=Article, open_handler=plain(lambda a: []), http_port=0)
+    stage = StageSpec(name="s", consumes=Article, open=plain(lambda a: []))
+    spec = ServiceSpec(name="s", stages=(stage,), http_port=0)
+    opened: Stage[Article] = Stage(lambda a: [])
     settings = RuntimeSettings(retry_budget_s=200, max_poll_interval_s=300)
     with pytest.raises(ConfigurationError, match="RETRY_BUDGET_S"):
-        processor_for(spec, lambda a: [], settings, InMemoryTransport())
-    assert processor_for(spec, lambda a: [], RuntimeSettings(), InMemoryTransport())
+        processor_for(spec, stage, opened, settings, InMemoryTransport())
+    assert processor_for(spec, stage, opened, RuntimeSettings(), InMemoryTransport())

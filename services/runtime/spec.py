@@ -1,0 +1,89 @@
+"""What a service tells the runtime about itself.
+
+A service is one or more *stages*; each stage consumes one message type as a
+member of its own consumer group and has its own handler. Most services have
+one stage. The enricher has two: tagging, which is stateless and runs wide,
+and correlation, which keeps the state of launch events and runs in
+transactions.
+
+A stage is *opened* when the process starts (and closed when it stops) so it
+can hold resources (a process pool) and load state. Opening receives the
+service's own settings and a `StageContext`, through which a stage reads the
+current content of a compacted topic it owns without touching Kafka itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from schemas import Message
+from services.runtime.processor import Handler
+from services.runtime.routing import Routing
+from services.runtime.tables import latest
+from services.runtime.transport import PartitionsHook, Transport
+
+In = TypeVar("In", bound=Message)
+M = TypeVar("M", bound=Message)
+
+
+@dataclass(frozen=True)
+class Stage(Generic[In]):
+    """An opened stage: its handler and, when it keeps state, how to prepare partitions."""
+
+    handler: Handler[In]
+    on_assigned: PartitionsHook | None = None
+    """Awaited after partitions are assigned and before any of their records is handled."""
+
+
+@dataclass(frozen=True)
+class StageContext:
+    """What the runtime offers a stage while it runs."""
+
+    transport: Transport
+    routing: Routing
+
+    async def latest(self, value_type: type[M]) -> dict[bytes, M]:
+        """The current value of every key of `value_type`'s (compacted) topic."""
+        return await latest(self.transport, self.routing, value_type)
+
+
+StageOpener = Callable[[Any, StageContext], AbstractAsyncContextManager[Stage[In]]]
+"""Given the service's own settings and the context, opens the stage."""
+
+
+@dataclass(frozen=True)
+class StageSpec(Generic[In]):
+    name: str
+    consumes: type[In]
+    open: StageOpener[In]
+    exactly_once: bool = False
+    concurrency: int = 1
+    """Records handled at once: above one only for handlers without shared state."""
+
+
+@dataclass(frozen=True)
+class NoSettings:
+    """For services without settings of their own."""
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """A service: its stages, its own settings and its default HTTP port."""
+
+    name: str
+    stages: tuple[StageSpec[Any], ...]
+    http_port: int
+    settings_type: type[Any] = NoSettings
+
+
+def plain(handler: Handler[In]) -> StageOpener[In]:
+    """An opener for a stateless handler that holds nothing."""
+
+    def opener(settings: Any, context: StageContext) -> AbstractAsyncContextManager[Stage[In]]:
+        return contextlib.nullcontext(Stage(handler))
+
+    return opener
