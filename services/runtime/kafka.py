@@ -105,6 +105,7 @@ class KafkaTransport(Transport):
         client_id: str,
         exactly_once: bool,
         hooks: RebalanceHooks,
+        as_table: bool = False,
     ) -> Subscription:
         consumer = self._consumer(client_id=client_id, group_id=group_id)
         subscription = KafkaSubscription(
@@ -114,6 +115,7 @@ class KafkaTransport(Transport):
             client_id=client_id,
             exactly_once=exactly_once,
             hooks=hooks,
+            as_table=as_table,
         )
         await subscription.start(topics)
         return subscription
@@ -241,8 +243,10 @@ class KafkaSubscription(Subscription):
         client_id: str,
         exactly_once: bool,
         hooks: RebalanceHooks,
+        as_table: bool = False,
     ) -> None:
         self._transport = transport
+        self._as_table = as_table
         self._consumer = consumer
         self._group_id = group_id
         self._client_id = client_id
@@ -269,6 +273,8 @@ class KafkaSubscription(Subscription):
             )
             await _started(producer)
             self._transactional[tp] = producer
+        if self._as_table and partitions:
+            await self._consumer.seek_to_beginning(*(KafkaTopicPartition(*p) for p in partitions))
         await self._hooks.on_assign(partitions)
 
     async def revoked(self, partitions: frozenset[TopicPartition]) -> None:

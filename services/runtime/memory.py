@@ -149,15 +149,17 @@ class InMemoryBroker:
 
 
 class InMemorySubscription(Subscription):
-    def __init__(self, broker: InMemoryBroker, group_id: str) -> None:
+    def __init__(self, broker: InMemoryBroker, group_id: str, as_table: bool = False) -> None:
         self._broker = broker
         self._group_id = group_id
+        self._as_table = as_table
         self._owned: frozenset[TopicPartition] = frozenset()
         self._positions: dict[TopicPartition, int] = {}
 
     def assign(self, partitions: frozenset[TopicPartition]) -> None:
         for tp in partitions - self._owned:
-            self._positions[tp] = self._broker.committed(self._group_id, tp) or 0
+            committed = self._broker.committed(self._group_id, tp)
+            self._positions[tp] = 0 if self._as_table else committed or 0
         for tp in self._owned - partitions:
             self._positions.pop(tp, None)
         self._owned = partitions
@@ -229,10 +231,11 @@ class InMemoryTransport(Transport):
         client_id: str,
         exactly_once: bool,
         hooks: RebalanceHooks,
+        as_table: bool = False,
     ) -> Subscription:
         for topic in topics:
             self.broker.partitions(topic)  # refuses unknown topics, as the Kafka transport does
-        subscription = InMemorySubscription(self.broker, group_id)
+        subscription = InMemorySubscription(self.broker, group_id, as_table)
         await self.broker.join(group_id, _Member(subscription, hooks), tuple(topics))
         return subscription
 

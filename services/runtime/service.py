@@ -30,10 +30,14 @@ from services.runtime.logs import configure_logging
 from services.runtime.processor import Processor, RetryPolicy
 from services.runtime.routing import Routing
 from services.runtime.settings import RuntimeSettings
-from services.runtime.spec import ServiceSpec, Stage, StageContext, StageSpec
+from services.runtime.source import Source, SourceRunner
+from services.runtime.spec import ServiceSpec, SourceSpec, Stage, StageContext, StageSpec
 from services.runtime.transport import Transport
 
 In = TypeVar("In", bound=Message)
+Row = TypeVar("Row", bound=Message)
+Runner = Processor[Any] | SourceRunner[Any]
+"""One running stage: both kinds run until stopped and say when they are ready."""
 
 log = logging.getLogger(__name__)
 
@@ -71,16 +75,13 @@ def processor_for(
             f"LAUNCHWATCH_MAX_POLL_INTERVAL_S ({settings.max_poll_interval_s}), or a member "
             "retrying one message would be evicted from its group"
         )
-    group = settings.group_id or f"launchwatch-{service.name}"
-    if len(service.stages) > 1:
-        group = f"{group}.{stage.name}"
     return Processor(
         service=stage.name,
         consumes=stage.consumes,
         handler=opened.handler,
         transport=transport,
         routing=routing_for(service, settings),
-        group_id=group,
+        group_id=group_for(service, stage.name, settings),
         client_id=settings.client_id or f"{stage.name}-{socket.gethostname()}",
         exactly_once=exactly_once,
         retry=RetryPolicy(
@@ -91,6 +92,29 @@ def processor_for(
         max_records=settings.max_poll_records,
         concurrency=stage.concurrency,
         on_assigned=opened.on_assigned,
+    )
+
+
+def group_for(service: ServiceSpec, stage_name: str, settings: RuntimeSettings) -> str:
+    group = settings.group_id or f"launchwatch-{service.name}"
+    return f"{group}.{stage_name}" if len(service.stages) > 1 else group
+
+
+def source_runner_for(
+    service: ServiceSpec,
+    stage: SourceSpec[Row],
+    source: Source[Row],
+    settings: RuntimeSettings,
+    transport: Transport,
+) -> SourceRunner[Row]:
+    return SourceRunner(
+        service=stage.name,
+        table=stage.table,
+        source=source,
+        transport=transport,
+        routing=routing_for(service, settings),
+        group_id=group_for(service, stage.name, settings),
+        client_id=settings.client_id or f"{stage.name}-{socket.gethostname()}",
     )
 
 
@@ -115,25 +139,23 @@ async def serve(
     context = StageContext(transport, routing_for(service, settings))
     async with contextlib.AsyncExitStack() as stack:
         try:
-            processors = [
-                processor_for(
-                    service,
-                    stage,
-                    await stack.enter_async_context(stage.open(own, context)),
-                    settings,
-                    transport,
-                )
-                for stage in service.stages
-            ]
+            runners: list[Runner] = []
+            for stage in service.stages:
+                if isinstance(stage, SourceSpec):
+                    source = await stack.enter_async_context(stage.open(own, context))
+                    runners.append(source_runner_for(service, stage, source, settings, transport))
+                else:
+                    opened = await stack.enter_async_context(stage.open(own, context))
+                    runners.append(processor_for(service, stage, opened, settings, transport))
         except ConfigurationError as error:
             log.error("%s", error)
             return EXIT_CONFIG
         port = service.http_port if settings.http_port is None else settings.http_port
-        return await _serve(processors, port, settings, transport)
+        return await _serve(runners, port, settings, transport)
 
 
 async def _serve(
-    processors: list[Processor[Any]], port: int, settings: RuntimeSettings, transport: Transport
+    processors: list[Runner], port: int, settings: RuntimeSettings, transport: Transport
 ) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -155,7 +177,7 @@ async def _serve(
             loop.remove_signal_handler(signum)
 
 
-async def _run_all(processors: list[Processor[Any]], stop: asyncio.Event) -> None:
+async def _run_all(processors: list[Runner], stop: asyncio.Event) -> None:
     """Run every stage; the first to fail stops the others, and its error is raised."""
     tasks = [asyncio.create_task(processor.run(stop)) for processor in processors]
     try:

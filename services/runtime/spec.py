@@ -2,7 +2,8 @@
 
 A service is one or more *stages*; each stage consumes one message type as a
 member of its own consumer group and has its own handler. Most services have
-one stage. The enricher has two: tagging, which is stateless and runs wide,
+one stage. A *source* stage (the fetcher) is driven by time instead, over its
+share of a compacted table topic. The enricher has two: tagging, which is stateless and runs wide,
 and correlation, which keeps the state of launch events and runs in
 transactions.
 
@@ -23,11 +24,13 @@ from typing import Any, Generic, TypeVar
 from schemas import Message
 from services.runtime.processor import Handler
 from services.runtime.routing import Routing
+from services.runtime.source import Source
 from services.runtime.tables import latest
 from services.runtime.transport import PartitionsHook, Transport
 
 In = TypeVar("In", bound=Message)
 M = TypeVar("M", bound=Message)
+Row = TypeVar("Row", bound=Message)
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,18 @@ class StageSpec(Generic[In]):
     """Records handled at once: above one only for handlers without shared state."""
 
 
+SourceOpener = Callable[[Any, StageContext], AbstractAsyncContextManager[Source[Row]]]
+
+
+@dataclass(frozen=True)
+class SourceSpec(Generic[Row]):
+    """A stage driven by time over its share of a compacted table topic (see `source`)."""
+
+    name: str
+    table: type[Row]
+    open: SourceOpener[Row]
+
+
 @dataclass(frozen=True)
 class NoSettings:
     """For services without settings of their own."""
@@ -75,7 +90,7 @@ class ServiceSpec:
     """A service: its stages, its own settings and its default HTTP port."""
 
     name: str
-    stages: tuple[StageSpec[Any], ...]
+    stages: tuple[StageSpec[Any] | SourceSpec[Any], ...]
     http_port: int
     settings_type: type[Any] = NoSettings
 

@@ -95,8 +95,14 @@ class Transport(ABC):
         client_id: str,
         exactly_once: bool,
         hooks: RebalanceHooks,
+        as_table: bool = False,
     ) -> Subscription:
-        """Join `group_id` on `topics`, reading only committed records."""
+        """Join `group_id` on `topics`, reading only committed records.
+
+        With `as_table`, every partition is read from its beginning whenever it
+        is assigned, whatever was committed: the member rebuilds the current
+        rows of a compacted topic it owns a share of.
+        """
 
     @abstractmethod
     async def publisher(self, *, client_id: str) -> Publisher: ...
