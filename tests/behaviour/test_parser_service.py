@@ -14,7 +14,7 @@ from services.parser.service import ParserSettings, parser_spec
 from services.runtime import Processor, Transport
 from services.runtime.service import processor_for
 from services.runtime.settings import RuntimeSettings
-from services.runtime.spec import StageContext
+from services.runtime.spec import StageContext, StageSpec
 from tests.news_pages import CLUTTER_MARKERS, news_page, seed_paragraphs
 from tests.streams import Stream, eventually
 
@@ -54,6 +54,7 @@ async def test_pages_become_articles_in_order_with_the_clutter_gone(
 
     spec = parser_spec(workers=2)
     (stage,) = spec.stages
+    assert isinstance(stage, StageSpec)
     settings = RuntimeSettings(topic_prefix=stream.prefix, group_id=stream.group_id)
     context = StageContext(stream.transport, stream.routing)
     async with stage.open(ParserSettings(parser_workers=2), context) as opened:

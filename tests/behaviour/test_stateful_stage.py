@@ -82,6 +82,7 @@ async def state_stream(transport: Transport) -> AsyncIterator[Stream]:
 async def run_counter(stream: Stream, instances: list[FeedCounter]) -> tuple[Any, Any]:
     spec = counter_service(instances)
     (stage,) = spec.stages
+    assert isinstance(stage, StageSpec)
     settings = RuntimeSettings(topic_prefix=stream.prefix, group_id=stream.group_id)
     opened = stage.open(None, StageContext(stream.transport, stream.routing))
     ready = await opened.__aenter__()
