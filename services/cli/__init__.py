@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from services.cli import (
     extract_command,
+    feeds_command,
     run_command,
     sample_site_command,
     schemas_command,
@@ -33,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run_command.register(commands)
     topics_command.register(commands)
+    feeds_command.register(commands)
     tail_command.register(commands)
     schemas_command.register(commands)
     extract_command.register(commands)
