@@ -137,6 +137,30 @@ class EnrichedArticle(Message, frozen=True, kw_only=True):
     enriched_at: UtcDateTime
 
 
+UNKNOWN_COUNTRY_KEY = "unknown"
+
+CountryKey = Annotated[
+    str,
+    msgspec.Meta(
+        pattern="^([A-Z]{2}|unknown)$",
+        description="ISO 3166-1 alpha-2 code of the launching state, or `unknown`.",
+    ),
+]
+
+
+class LaunchReport(Message, frozen=True, kw_only=True):
+    """A launch report on its way to correlation, keyed by the launching country.
+
+    Articles are keyed by their own id, so the reports of one launch start out
+    on many partitions; re-keyed by country they meet in one partition, where
+    one member of the enricher's correlation stage sees all of them.
+    """
+
+    country_key: CountryKey
+    """The launching state's ISO code, or `unknown` while it is not identified."""
+    report: EnrichedArticle
+
+
 class LaunchEvent(LaunchFactFields, Message, frozen=True, kw_only=True):
     """The current best view of one real-world launch and the reports behind it."""
 

@@ -16,7 +16,7 @@ from typing import Literal
 
 from schemas.articles import Article, RawArticle
 from schemas.feeds import FeedState, FeedSubscription
-from schemas.launches import EnrichedArticle, LaunchAlert, LaunchEvent
+from schemas.launches import EnrichedArticle, LaunchAlert, LaunchEvent, LaunchReport
 from schemas.message import Message
 
 DAY_MS = 24 * 60 * 60 * 1000
@@ -128,6 +128,15 @@ _MAIN_TOPICS: tuple[Topic, ...] = (
         key_field="article_id",
         description="Tags of every article; launch facts when it reports a launch.",
         producers=("enricher",),
+    ),
+    Topic(
+        name="launch.reports",
+        value_type=LaunchReport,
+        key_field="country_key",
+        description="Launch reports re-keyed by country, so one launch's reports meet.",
+        retention_ms=7 * DAY_MS,
+        producers=("enricher",),
+        consumers=("enricher",),
     ),
     Topic(
         name="launch.events",

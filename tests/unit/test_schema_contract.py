@@ -35,6 +35,7 @@ from schemas import (
     InvalidMessage,
     LaunchAlert,
     LaunchEvent,
+    LaunchReport,
     Message,
     RawArticle,
     Topic,
@@ -81,6 +82,7 @@ V1_FIELDS = {
     "LaunchEvent": "country launch_date missile_type range_class weapon_names count location "
     "impact_area outcome officials reported_by claims event_id* revision article_ids "
     "article_urls sources report_count first_reported_at* last_reported_at*",
+    "LaunchReport": "country_key* report*",
     "LaunchFacts": "country launch_date missile_type range_class weapon_names count location "
     "impact_area outcome officials reported_by claims event_id evidence",
     "MentionedLaunch": "launch_date missile_type range_class span",
@@ -600,6 +602,7 @@ CHANGED: dict[type[Message], dict[str, Any]] = {
     EnrichedArticle: {"is_launch_report": False},
     LaunchEvent: {"revision": 3},
     LaunchAlert: {"revision": 2},
+    LaunchReport: {"country_key": "unknown"},
 }
 
 
