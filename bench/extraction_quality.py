@@ -82,7 +82,9 @@ def launchwatch_extract(html_dir: Path) -> tuple[dict[str, str], float]:
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "services.cli", "extract", str(html_dir)],
-        cwd=ROOT, capture_output=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
     )
     elapsed = time.perf_counter() - started
     texts = {}
@@ -110,16 +112,31 @@ def main() -> int:
     ours, ours_s = launchwatch_extract(args.benchmark / "html")
     bare, bare_s = bare_trafilatura(pages)
 
-    table = Table("extractor", "pages", "precision", "recall", "F1", "pages/s (1 core)",
-                  title=f"Article extraction benchmark, settings {SETTINGS}")
+    table = Table(
+        "extractor",
+        "pages",
+        "precision",
+        "recall",
+        "F1",
+        "pages/s (1 core)",
+        title=f"Article extraction benchmark, settings {SETTINGS}",
+    )
     results = {}
-    for name, texts, seconds in (("launchwatch extract", ours, ours_s),
-                                 ("bare trafilatura", bare, bare_s)):
+    for name, texts, seconds in (
+        ("launchwatch extract", ours, ours_s),
+        ("bare trafilatura", bare, bare_s),
+    ):
         counts = [page_counts(truth[key]["articleBody"], texts.get(key, "")) for key in truth]
         results[name] = score(counts)
         p, r, f1 = results[name]
-        table.add_row(name, str(len(texts)), f"{p:.3f}", f"{r:.3f}", f"{f1:.3f}",
-                      f"{len(texts) / seconds:.1f}")
+        table.add_row(
+            name,
+            str(len(texts)),
+            f"{p:.3f}",
+            f"{r:.3f}",
+            f"{f1:.3f}",
+            f"{len(texts) / seconds:.1f}",
+        )
     console = Console()
     console.print(table)
     gap = results["launchwatch extract"][2] - results["bare trafilatura"][2]

@@ -68,8 +68,9 @@ def broker(given: str | None) -> Iterator[str]:
             "LAUNCHWATCH_KAFKA_DATA_DIR": f"{workdir}/data",
             "LAUNCHWATCH_KAFKA_RUN_FILE": f"{workdir}/run",
         }
-        out = subprocess.run([KAFKA, "start"], env=environ, capture_output=True, text=True,
-                             check=True)
+        out = subprocess.run(
+            [KAFKA, "start"], env=environ, capture_output=True, text=True, check=True
+        )
         try:
             yield out.stdout.strip().splitlines()[-1]
         finally:
@@ -82,12 +83,18 @@ def documents(count: int) -> list[RawArticle]:
     raws = []
     for number in range(count):
         url = f"https://bench.example/{number}"
-        raws.append(RawArticle(
-            article_id=article_id(url), url=url, feed_id=feed_id("https://bench.example/rss"),
-            feed_url="https://bench.example/rss", entry=FeedEntry(entry_id=url),
-            fetched_at=now, content_type="text/html; charset=utf-8",
-            body=pages[number % len(pages)],
-        ))
+        raws.append(
+            RawArticle(
+                article_id=article_id(url),
+                url=url,
+                feed_id=feed_id("https://bench.example/rss"),
+                feed_url="https://bench.example/rss",
+                entry=FeedEntry(entry_id=url),
+                fetched_at=now,
+                content_type="text/html; charset=utf-8",
+                body=pages[number % len(pages)],
+            )
+        )
     return raws
 
 
@@ -118,12 +125,21 @@ async def output_times(transport: KafkaTransport, topic: str) -> list[int]:
 def run_parser(bootstrap: str, prefix: str, workers: int, expected: int) -> float:
     """Articles per second in steady state with `workers` extraction processes."""
     transport = KafkaTransport(bootstrap)
-    environ = {**os.environ, "LAUNCHWATCH_KAFKA_BOOTSTRAP": bootstrap,
-               "LAUNCHWATCH_TOPIC_PREFIX": prefix, "LAUNCHWATCH_HTTP_PORT": "0",
-               "LAUNCHWATCH_HTTP_HOST": "127.0.0.1", "LAUNCHWATCH_PARSER_WORKERS": str(workers),
-               "LAUNCHWATCH_GROUP_ID": f"bench-{uuid.uuid4().hex[:8]}"}
-    process = subprocess.Popen([sys.executable, "-m", "services.cli", "run", "parser"],
-                               cwd=ROOT, env=environ, stderr=subprocess.DEVNULL)
+    environ = {
+        **os.environ,
+        "LAUNCHWATCH_KAFKA_BOOTSTRAP": bootstrap,
+        "LAUNCHWATCH_TOPIC_PREFIX": prefix,
+        "LAUNCHWATCH_HTTP_PORT": "0",
+        "LAUNCHWATCH_HTTP_HOST": "127.0.0.1",
+        "LAUNCHWATCH_PARSER_WORKERS": str(workers),
+        "LAUNCHWATCH_GROUP_ID": f"bench-{uuid.uuid4().hex[:8]}",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "services.cli", "run", "parser"],
+        cwd=ROOT,
+        env=environ,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         while True:
             times = asyncio.run(output_times(transport, prefix + "news.articles"))
@@ -155,13 +171,18 @@ def main() -> int:
             rates[f"parser-{workers}"] = run_parser(bootstrap, prefix, workers, len(raws))
             console.print(f"parser, {workers} worker(s): {rates[f'parser-{workers}']:.1f}/s")
     bare = (rates["bare-1"] + rates["bare-2"]) / 2
-    table = Table("", "articles/s", "vs bare trafilatura (1 core)",
-                  title=f"Parser throughput, {len(raws)} documents, {os.cpu_count()} cores")
+    table = Table(
+        "",
+        "articles/s",
+        "vs bare trafilatura (1 core)",
+        title=f"Parser throughput, {len(raws)} documents, {os.cpu_count()} cores",
+    )
     table.add_row("bare trafilatura, 1 process", f"{bare:.1f}", "1.00")
     for workers in (1, 2):
         rate = rates[f"parser-{workers}"]
-        table.add_row(f"parser through Kafka, {workers} worker(s)", f"{rate:.1f}",
-                      f"{rate / bare:.2f}")
+        table.add_row(
+            f"parser through Kafka, {workers} worker(s)", f"{rate:.1f}", f"{rate / bare:.2f}"
+        )
     console.print(table)
     console.print(f"scaling 1 -> 2 workers: {rates['parser-2'] / rates['parser-1']:.2f}x")
     return 0
