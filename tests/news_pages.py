@@ -11,7 +11,8 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "services" / "sample_site" / "data"
+"""The reference articles, bundled with the sample site under their original names."""
 
 CLUTTER_MARKERS = (
     "NAVMARKER",
