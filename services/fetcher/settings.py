@@ -1,0 +1,61 @@
+"""The fetcher's settings, read like every other service's (flag, then environment, then default).
+
+Field ``fetch_allow_networks`` is the variable ``LAUNCHWATCH_FETCH_ALLOW_NETWORKS``
+and so on: the names are part of the contract that compose files, Kubernetes
+manifests and the acceptance checks rely on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from services.runtime.settings import setting
+
+DEFAULT_USER_AGENT = "launchwatch/0.1 (+https://github.com/launchwatch/launchwatch)"
+"""Honest: names the software and where its operators can be reached."""
+
+
+@dataclasses.dataclass(frozen=True)
+class FetcherSettings:
+    """What the fetcher's network core can be told."""
+
+    fetch_allow_networks: str = setting(
+        "",
+        "comma-separated CIDRs the fetcher may reach although they are loopback or private",
+    )
+    fetch_user_agent: str = setting(
+        DEFAULT_USER_AGENT, "User-Agent of every request; keep a contact URL in it"
+    )
+    fetch_connect_timeout_s: float = setting(10.0, "TCP and TLS connect timeout")
+    fetch_read_timeout_s: float = setting(20.0, "longest wait for the next bytes of a response")
+    fetch_total_timeout_s: float = setting(
+        60.0, "longest time for a whole download, redirects included"
+    )
+    fetch_max_redirects: int = setting(5, "redirect hops followed before giving up")
+    fetch_feed_max_bytes: int = setting(
+        5 * 1024 * 1024, "cap on a decoded feed body; larger feeds are refused"
+    )
+    fetch_page_max_bytes: int = setting(
+        5 * 1024 * 1024, "cap on a decoded article page; larger pages are refused"
+    )
+    fetch_retry_after_max_s: float = setting(
+        6 * 3600.0, "longest Retry-After honoured; a server asking for more gets this"
+    )
+    fetch_concurrency: int = setting(64, "requests in flight in one process")
+    fetch_host_concurrency: int = setting(2, "requests in flight per host")
+    fetch_host_interval_s: float = setting(
+        1.0, "minimum spacing between request starts to one host (0 = none)"
+    )
+    fetch_robots: bool = setting(True, "honour robots.txt for article pages")
+    fetch_robots_ttl_s: float = setting(3600.0, "how long a host's robots.txt is trusted")
+    poll_min_s: float = setting(60.0, "floor of a feed's poll interval")
+    poll_max_s: float = setting(3600.0, "ceiling of a feed's poll interval")
+    poll_failure_max_s: float = setting(
+        6 * 3600.0, "ceiling of the back-off after failures (feeds are never given up)"
+    )
+    feed_redirect_grace_s: float = setting(
+        7 * 86400.0, "how long a permanent redirect must hold before the feed URL moves"
+    )
+    feed_gone_grace_s: float = setting(
+        7 * 86400.0, "how long a feed must answer 404/410 before it is marked gone"
+    )
