@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from services.fetcher.service import FETCHER
 from services.parser import PARSER
 from services.runtime.spec import ServiceSpec
 
 SERVICES: dict[str, ServiceSpec] = {
+    FETCHER.name: FETCHER,
     PARSER.name: PARSER,
 }

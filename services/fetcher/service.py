@@ -1,0 +1,194 @@
+"""The fetcher as a service: a source over its share of the `feeds` table.
+
+Replicas share the feeds by the partitions of `feeds` they own. For every
+owned feed that is due, the fetcher polls it (`poll_feed`), downloads each new
+entry's page (`download_article`) and writes the RawArticles together with the
+FeedState that records them in one transaction on the feed's partition: a
+crash before the commit loses nothing (the state still says the entries are
+new, so the next owner fetches them again) and a crash after it repeats
+nothing (the state says they were seen).
+
+Feed state lives in the compacted `fetcher.state`; a replica reads it whenever
+it is given partitions, so it resumes each feed where the last owner left it.
+
+One article in several feeds: a replica remembers the ids of the articles it
+emitted recently (`FETCH_DEDUP_WINDOW` of them) and does not emit one twice.
+Across replicas (two feeds with the same story owned by different replicas)
+the article may be emitted twice; both records carry the same `article_id`,
+so every consumer keyed by it (the parser, the enricher's events) treats them
+as one article.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+
+import msgspec
+
+from schemas import FeedState, FeedSubscription, Message, RawArticle
+from services.fetcher import metrics
+from services.fetcher.http import Fetcher
+from services.fetcher.politeness import Politeness
+from services.fetcher.poll import (
+    download_article,
+    initial_state,
+    poll_feed,
+    robots_for,
+    schedule_settings,
+)
+from services.fetcher.schedule import is_stale
+from services.fetcher.settings import FetcherSettings
+from services.runtime import PartitionLost
+from services.runtime.records import TopicPartition
+from services.runtime.source import SourceView
+from services.runtime.spec import ServiceSpec, SourceSpec, StageContext
+
+log = logging.getLogger(__name__)
+
+DEDUP_WINDOW = 50_000
+"""Article ids remembered per replica to emit an article once across feeds."""
+
+IDLE_WAKE_S = 1.0
+
+
+class FetcherSource:
+    def __init__(self, settings: FetcherSettings, context: StageContext, client: Fetcher) -> None:
+        self._settings = settings
+        self._context = context
+        self._client = client
+        self._states: dict[str, FeedState] = {}
+        self._emitted: OrderedDict[str, None] = OrderedDict()
+        self._polling: dict[str, asyncio.Task[None]] = {}
+
+    async def prepare(self, partitions: frozenset[TopicPartition]) -> None:
+        """Read every feed's state, so new partitions resume where their last owner was."""
+        table = await self._context.latest(FeedState)
+        self._states = {state.feed_id: state for state in table.values()}
+
+    async def run(self, view: SourceView[FeedSubscription], stop: asyncio.Event) -> None:
+        try:
+            while not stop.is_set():
+                view.changed.clear()
+                wake = self._start_due_polls(view, datetime.now(UTC))
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(_either(view.changed, stop), wake)
+        finally:
+            for task in self._polling.values():
+                task.cancel()  # unwritten work is redone by the next owner; nothing is lost
+            await asyncio.gather(*self._polling.values(), return_exceptions=True)
+
+    def _start_due_polls(self, view: SourceView[FeedSubscription], now: datetime) -> float:
+        """Start the polls that are due; returns seconds until the next one is."""
+        wake = IDLE_WAKE_S
+        owned = 0
+        stale = 0
+        schedule = schedule_settings(self._client)
+        for partition, rows in view.owned().items():
+            for feed in rows.values():
+                owned += 1
+                state = self._states.get(feed.feed_id) or initial_state(feed, now)
+                stale += is_stale(state, now, settings=schedule)
+                if feed.feed_id in self._polling:
+                    continue
+                due = state.next_poll_at or now
+                if due <= now:
+                    task = asyncio.create_task(self._poll(view, partition, feed, state))
+                    self._polling[feed.feed_id] = task
+                    task.add_done_callback(self._forget)
+                else:
+                    wake = min(wake, (due - now).total_seconds())
+        metrics.FEEDS_OWNED.set(owned)
+        metrics.FEEDS_STALE.set(stale)
+        return max(wake, 0.05)
+
+    def _forget(self, finished: asyncio.Task[None]) -> None:
+        for key, task in list(self._polling.items()):
+            if task is finished:
+                del self._polling[key]
+
+    async def _poll(
+        self,
+        view: SourceView[FeedSubscription],
+        partition: TopicPartition,
+        feed: FeedSubscription,
+        state: FeedState,
+    ) -> None:
+        now = datetime.now(UTC)
+        try:
+            result = await poll_feed(feed, state, client=self._client, now=now)
+            metrics.POLLS.labels(result.state.status.value).inc()
+            metrics.NEW_ENTRIES.inc(len(result.entries))
+            robots = robots_for(self._client)
+            pages = await asyncio.gather(
+                *(
+                    download_article(entry, feed, client=self._client, now=now, robots=robots)
+                    for entry in result.entries
+                )
+            )
+            fresh = self._claim(pages)
+            try:
+                await view.write(partition, [*fresh, result.state])
+            except BaseException:
+                self._release(fresh)  # not written: another feed may still bring them
+                raise
+        except PartitionLost:
+            return  # the feed moved to another replica, which polls it from its state
+        except Exception:
+            # A fault of ours, not of the site (those are in the state): try again later.
+            log.exception("polling %s failed", feed.url)
+            retry = now + timedelta(seconds=self._settings.poll_min_s)
+            self._states[feed.feed_id] = msgspec.structs.replace(state, next_poll_at=retry)
+            return
+        self._states[feed.feed_id] = result.state
+
+    def _claim(self, pages: list[RawArticle]) -> list[Message]:
+        """The pages no feed has brought yet, claimed at once: polls run concurrently."""
+        fresh: list[Message] = []
+        for page in pages:
+            if page.article_id in self._emitted:
+                metrics.DUPLICATES.inc()
+                continue
+            self._emitted[page.article_id] = None
+            fresh.append(page)
+        while len(self._emitted) > DEDUP_WINDOW:
+            self._emitted.popitem(last=False)
+        return fresh
+
+    def _release(self, claimed: list[Message]) -> None:
+        for message in claimed:
+            assert isinstance(message, RawArticle)
+            self._emitted.pop(message.article_id, None)
+
+
+async def _either(first: asyncio.Event, second: asyncio.Event) -> None:
+    waits = [asyncio.create_task(first.wait()), asyncio.create_task(second.wait())]
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
+
+
+@asynccontextmanager
+async def open_fetcher(
+    settings: FetcherSettings, context: StageContext
+) -> AsyncIterator[FetcherSource]:
+    politeness = Politeness(
+        settings.fetch_concurrency, settings.fetch_host_concurrency, settings.fetch_host_interval_s
+    )
+    async with Fetcher(settings, politeness=politeness) as client:
+        yield FetcherSource(settings, context, client)
+
+
+FETCHER = ServiceSpec(
+    name="fetcher",
+    stages=(SourceSpec(name="fetcher", table=FeedSubscription, open=open_fetcher),),
+    http_port=8081,
+    settings_type=FetcherSettings,
+)
