@@ -90,21 +90,35 @@ def run_add(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
 
 
 def run_import(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    settings = load(RuntimeSettings, args, environ)
+    return subscribe_file(args.file, settings, args.tag, args.interval)
+
+
+def subscribe_file(
+    path: Path, settings: RuntimeSettings, tags: Iterable[str] = (), interval: float | None = None
+) -> int:
+    """Subscribe to the feeds listed in `path`; 2 with a clear message when it is unreadable."""
     try:
-        urls = urls_in(args.file)
+        urls = urls_in(path)
     except (OSError, SafeElementTree.ParseError, ValueError) as error:
-        print(f"launchwatch feeds import: {args.file}: {error}", file=sys.stderr)
+        print(f"launchwatch feeds: {path}: {error}", file=sys.stderr)
         return 2
-    return _publish(args, environ, urls)
+    return _subscribe(urls, settings, tags, interval)
 
 
 def _publish(args: argparse.Namespace, environ: Mapping[str, str], urls: list[str]) -> int:
+    settings = load(RuntimeSettings, args, environ)
+    return _subscribe(urls, settings, args.tag, args.interval)
+
+
+def _subscribe(
+    urls: list[str], settings: RuntimeSettings, tags: Iterable[str], interval: float | None
+) -> int:
     try:
-        feeds = subscriptions(urls, args.tag, args.interval)
+        feeds = subscriptions(urls, tags, interval)
     except ValueError as error:
         print(f"launchwatch feeds: {error}", file=sys.stderr)
         return 2
-    settings = load(RuntimeSettings, args, environ)
     routing = Routing(source="/launchwatch/cli", prefix=settings.topic_prefix)
     asyncio.run(_write(kafka_transport(settings), [routing.record_for(f) for f in feeds]))
     for feed in feeds:

@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from services.catalog import SERVICES
+from services.cli.feeds_command import subscribe_file
 from services.runtime.service import serve
 from services.runtime.settings import RuntimeSettings, add_arguments, load
 
@@ -23,6 +25,10 @@ def register(commands: Any) -> None:
         service = services.add_parser(name, help=f"the {name}")
         add_arguments(service, RuntimeSettings)
         add_arguments(service, spec.settings_type)
+        if name == "fetcher":
+            service.add_argument(
+                "--feeds", type=Path, help="subscribe to the feeds of this OPML or text file first"
+            )
         service.set_defaults(run=run_service)
 
 
@@ -30,4 +36,8 @@ def run_service(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     spec = SERVICES[args.service]
     settings = load(RuntimeSettings, args, environ)
     own = load(spec.settings_type, args, environ)
+    if getattr(args, "feeds", None) is not None:
+        code = subscribe_file(args.feeds, settings)
+        if code:
+            return code
     return asyncio.run(serve(spec, settings, own))

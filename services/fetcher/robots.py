@@ -14,6 +14,7 @@ page, so nothing is lost.
 
 from __future__ import annotations
 
+import asyncio
 import time
 import urllib.robotparser
 from collections.abc import Callable
@@ -51,18 +52,25 @@ class RobotsCache:
     clock: Callable[[], float] = time.monotonic
     max_origins: int = 10_000
     _cache: dict[str, _Entry] = field(default_factory=dict)
+    _loading: dict[str, asyncio.Lock] = field(default_factory=dict)
 
     async def allowed(self, url: str) -> bool:
         if not self.enabled:
             return True
         origin = _origin(url)
-        now = self.clock()
-        entry = self._cache.get(origin)
-        if entry is None or entry.expires <= now:
-            entry = await self._load(origin, now)
-            if len(self._cache) >= self.max_origins:
-                self._evict(now)
-            self._cache[origin] = entry
+        # One download per origin: the pages of a new feed are requested together,
+        # and each would otherwise fetch robots.txt itself.
+        lock = self._loading.setdefault(origin, asyncio.Lock())
+        async with lock:
+            now = self.clock()
+            entry = self._cache.get(origin)
+            if entry is None or entry.expires <= now:
+                entry = await self._load(origin, now)
+                if len(self._cache) >= self.max_origins:
+                    self._evict(now)
+                self._cache[origin] = entry
+        if not lock.locked():
+            self._loading.pop(origin, None)
         return entry.parser.can_fetch(self.agent, url)
 
     async def _load(self, origin: str, now: float) -> _Entry:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import random
 from datetime import UTC, datetime, timedelta
@@ -322,3 +323,14 @@ async def test_entry_without_a_link(client: Fetcher, site: FetcherSite) -> None:
     assert raw.page_error.startswith("no-link")
     again = await download_article(entry_for(None), sub, client=client, now=T0)
     assert again.article_id == raw.article_id
+
+
+@pytest.mark.asyncio
+async def test_concurrent_first_requests_to_a_site_fetch_robots_txt_once(
+    site: FetcherSite, client: Fetcher
+) -> None:
+    robots = RobotsCache(client)
+    urls = [site.url(f"/page/{n}") for n in range(6)]
+    answers = await asyncio.gather(*(robots.allowed(url) for url in urls))
+    assert answers == [True] * 6
+    assert site.state.hits("/robots.txt") == 1
