@@ -3,34 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import uuid
 
 import pytest
 
 from schemas import TOPICS, Article
 from services.runtime import KafkaTransport, OutgoingRecord
+from tests.cli import launchwatch
 from tests.conftest import TEST_KAFKA_OPTIONS
 from tests.streams import Stream, article
 
 pytestmark = pytest.mark.kafka
-
-
-def launchwatch(*args: str, bootstrap: str, prefix: str) -> subprocess.CompletedProcess[str]:
-    environ = {
-        **os.environ,
-        "LAUNCHWATCH_KAFKA_BOOTSTRAP": bootstrap,
-        "LAUNCHWATCH_TOPIC_PREFIX": prefix,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "services.cli", *args],
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_topics_create_is_idempotent(kafka_bootstrap: str) -> None:

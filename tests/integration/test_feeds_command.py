@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -14,25 +11,11 @@ from schemas import FeedState, FeedSubscription
 from schemas.ids import feed_id
 from services.cli.feeds_command import urls_in
 from services.runtime import KafkaTransport
+from tests.cli import launchwatch
 from tests.conftest import TEST_KAFKA_OPTIONS
 from tests.streams import Stream
 
 pytestmark = pytest.mark.kafka
-
-
-def launchwatch(*args: str, bootstrap: str, prefix: str) -> subprocess.CompletedProcess[str]:
-    environ = {
-        **os.environ,
-        "LAUNCHWATCH_KAFKA_BOOTSTRAP": bootstrap,
-        "LAUNCHWATCH_TOPIC_PREFIX": prefix,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "services.cli", "feeds", *args],
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.mark.asyncio
@@ -41,7 +24,9 @@ async def test_add_import_list_and_remove(kafka_bootstrap: str, tmp_path: Path) 
     await stream.create(FeedSubscription, FeedState)
     run = {"bootstrap": kafka_bootstrap, "prefix": stream.prefix}
 
-    added = launchwatch("add", "https://A.example/rss?utm_source=x", "--tag", "asia", **run)
+    added = launchwatch(
+        "feeds", "add", "https://A.example/rss?utm_source=x", "--tag", "asia", **run
+    )
     assert added.returncode == 0, added.stderr
     opml = tmp_path / "feeds.opml"
     opml.write_text(
@@ -49,29 +34,31 @@ async def test_add_import_list_and_remove(kafka_bootstrap: str, tmp_path: Path) 
         '<outline xmlUrl="https://b.example/atom.xml"/>'
         '<outline xmlUrl="https://a.example/rss"/></outline></body></opml>'
     )
-    imported = launchwatch("import", str(opml), **run)
+    imported = launchwatch("feeds", "import", str(opml), **run)
     assert imported.returncode == 0, imported.stderr
 
     feeds = {f.url: f for f in await stream.messages(FeedSubscription)}
     assert set(feeds) == {"https://a.example/rss", "https://b.example/atom.xml"}
 
-    listed = launchwatch("list", **run)
+    listed = launchwatch("feeds", "list", **run)
     assert listed.returncode == 0
     assert "https://b.example/atom.xml" in listed.stdout
 
-    removed = launchwatch("remove", "https://b.example/atom.xml", **run)
+    removed = launchwatch("feeds", "remove", "https://b.example/atom.xml", **run)
     assert removed.returncode == 0, removed.stderr
     records = await stream.records(stream.name(FeedSubscription))
     assert records[-1].key == feed_id("https://b.example/atom.xml").encode()
     assert records[-1].value is None, "remove writes a tombstone"
-    after = launchwatch("list", **run)
+    after = launchwatch("feeds", "list", **run)
     assert "b.example" not in after.stdout
     assert "a.example" in after.stdout
 
 
 def test_bad_input_is_a_clear_error(kafka_bootstrap: str, tmp_path: Path) -> None:
     prefix = f"f{uuid.uuid4().hex[:8]}."
-    bad_url = launchwatch("add", "ftp://a.example/feed", bootstrap=kafka_bootstrap, prefix=prefix)
+    bad_url = launchwatch(
+        "feeds", "add", "ftp://a.example/feed", bootstrap=kafka_bootstrap, prefix=prefix
+    )
     assert bad_url.returncode == 2
     assert "not an http(s) URL" in bad_url.stderr
     bomb = tmp_path / "bomb.opml"
@@ -80,7 +67,7 @@ def test_bad_input_is_a_clear_error(kafka_bootstrap: str, tmp_path: Path) -> Non
         '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
         "<opml><body><outline text='&lol2;' xmlUrl='https://x.example/'/></body></opml>"
     )
-    refused = launchwatch("import", str(bomb), bootstrap=kafka_bootstrap, prefix=prefix)
+    refused = launchwatch("feeds", "import", str(bomb), bootstrap=kafka_bootstrap, prefix=prefix)
     assert refused.returncode == 2
     assert "Traceback" not in refused.stderr
 
