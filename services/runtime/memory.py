@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
 from schemas import Topic
-from services.runtime.errors import MessageTooLarge, TransportError
+from services.runtime.errors import MessageTooLarge, PartitionLost, TransportError
 from services.runtime.records import ConsumedRecord, OutgoingRecord, TopicPartition
 from services.runtime.transport import Publisher, RebalanceHooks, Subscription, Transport
 
@@ -191,7 +191,7 @@ class InMemorySubscription(Subscription):
         self, partition: TopicPartition, next_offset: int, outputs: Sequence[OutgoingRecord]
     ) -> None:
         if partition not in self._owned:
-            raise TransportError(f"{partition} is no longer assigned to this member")
+            raise PartitionLost(f"{partition} is no longer assigned to this member")
         for record in outputs:
             self._broker.admit(record)  # all or nothing, like a transaction
         for record in outputs:
