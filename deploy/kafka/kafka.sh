@@ -1,81 +1,133 @@
 #!/usr/bin/env bash
-# One Apache Kafka node (KRaft, broker and controller) on 127.0.0.1, for local runs
-# and tests. The broker comes from Maven Central; nothing else is needed but Java 17.
+# One Apache Kafka node (KRaft: broker and controller in one process) on 127.0.0.1,
+# for local runs and tests. The broker comes from Maven Central as plain jars; Java 17
+# and Maven are all it needs.
 #
-#   kafka.sh fetch    download the broker jars into the cache (once)
-#   kafka.sh start    format a fresh data directory, start, wait until it serves;
-#                     prints the bootstrap address (127.0.0.1:PORT) as the last line
-#   kafka.sh stop     stop it cleanly (SIGTERM, then SIGKILL after a grace period)
-#   kafka.sh status   running or stopped, and where
+#   kafka.sh fetch    download the broker jars into the cache (once; fast when cached)
+#   kafka.sh start    format a data directory, start the node, wait until it serves;
+#                     prints the bootstrap address 127.0.0.1:PORT as the last line
+#   kafka.sh stop     stop it cleanly (SIGTERM, SIGKILL after 20 s); no error if stopped
+#   kafka.sh status   running or stopped, and the bootstrap address
 #
 # Settings (environment):
-#   LAUNCHWATCH_KAFKA_PORT             broker port (default 9092)
-#   LAUNCHWATCH_KAFKA_CONTROLLER_PORT  controller port (default 9093)
-#   LAUNCHWATCH_KAFKA_DATA_DIR         data directory (default: a new temporary one,
-#                                      removed by stop)
-#   LAUNCHWATCH_KAFKA_RUN_FILE         where start records the running node, so that
-#                                      stop and status find it (default in the cache)
-#   LAUNCHWATCH_CACHE_DIR              cache for the jars (default <repo>/.cache)
+#   LAUNCHWATCH_KAFKA_PORT             client port (default 9092)
+#   LAUNCHWATCH_KAFKA_CONTROLLER_PORT  KRaft controller port (default 9093)
+#   LAUNCHWATCH_KAFKA_DATA_DIR         data directory, kept by stop (default: a new
+#                                      temporary directory, removed by stop)
+#   LAUNCHWATCH_KAFKA_RUN_FILE         where start records the running node for stop and
+#                                      status (default <cache>/kafka-run/PORT)
 #   LAUNCHWATCH_KAFKA_HEAP             JVM heap (default 512m)
+#   LAUNCHWATCH_KAFKA_START_TIMEOUT    seconds to wait for the node to serve (default 60)
+#   LAUNCHWATCH_CACHE_DIR              cache for the jars (default <repo>/.cache)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-version="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$here/pom.xml")"
+pom="$here/pom.xml"
+version="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$pom")"
 cache="${LAUNCHWATCH_CACHE_DIR:-$repo/.cache}"
 libs="$cache/kafka-$version/libs"
 port="${LAUNCHWATCH_KAFKA_PORT:-9092}"
 controller_port="${LAUNCHWATCH_KAFKA_CONTROLLER_PORT:-9093}"
 run_file="${LAUNCHWATCH_KAFKA_RUN_FILE:-$cache/kafka-run/$port}"
+start_timeout="${LAUNCHWATCH_KAFKA_START_TIMEOUT:-60}"
 
 say() { echo "kafka.sh: $*" >&2; }
+die() { say "$*"; exit 1; }
+need() { command -v "$1" >/dev/null || die "$1 is not installed ($2)"; }
+
+# Milliseconds since the epoch, and the seconds since such a moment, for start-up timings.
+now_ms() { local t="${EPOCHREALTIME/[.,]/}"; echo "${t:0:-3}"; }
+seconds_since() { local ms=$(($(now_ms) - $1)); printf '%d.%03ds' $((ms / 1000)) $((ms % 1000)); }
 
 fetch() {
-  if [[ -f "$libs/.complete" && "$(cat "$libs/.complete")" == "$(sha256sum "$here/pom.xml")" ]]; then
+  # The marker holds the pom's checksum: a partial download, or a changed pom, is redone.
+  local marker="$libs/.complete" sum
+  sum="$(sha256sum "$pom" | cut -d' ' -f1)"
+  if [[ -f "$marker" && "$(cat "$marker")" == "$sum" ]]; then
     return 0
   fi
+  need mvn "apt-get install maven"
   say "fetching Apache Kafka $version from Maven Central into $libs"
+  mkdir -p "$(dirname "$libs")"
+  local partial
+  partial="$(mktemp -d "$libs.partial.XXXXXX")"
+  trap 'rm -rf "$partial" "$partial.log"' EXIT
+  trap 'exit 1' INT TERM
+  if ! mvn --batch-mode --quiet -f "$pom" dependency:copy-dependencies \
+    -DoutputDirectory="$partial" >"$partial.log" 2>&1; then
+    cat "$partial.log" >&2
+    die "downloading the broker failed"
+  fi
+  echo "$sum" > "$partial/.complete"
   rm -rf "$libs"
-  mkdir -p "$libs"
-  mvn --batch-mode --quiet -f "$here/pom.xml" dependency:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$libs"
-  sha256sum "$here/pom.xml" > "$libs/.complete"  # a partial download is redone
+  mv "$partial" "$libs"
+  trap - EXIT INT TERM
+  rm -f "$partial.log"
+  say "fetched $(find "$libs" -name '*.jar' | wc -l) jars ($(du -sh "$libs" | cut -f1))"
 }
 
+# The state start records: pid=, bootstrap=, data=, owned= lines.
+field() { sed -n "s/^$1=//p" "$run_file"; }
+
+# Whether PID is a live Kafka node: a PID can be reused by an unrelated process after
+# a crash, and an exited process has an empty command line.
+is_kafka() {
+  [[ -n "$1" && -r "/proc/$1/cmdline" ]] && tr '\0' ' ' < "/proc/$1/cmdline" | grep -q ' kafka\.Kafka '
+}
+
+# The PID of the node the run file describes, if it still runs.
 running_pid() {
   [[ -f "$run_file" ]] || return 1
   local pid
-  pid="$(sed -n 's/^pid=//p' "$run_file")"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+  pid="$(field pid)"
+  is_kafka "$pid" || return 1
+  echo "$pid"
 }
 
-start() {
-  if pid="$(running_pid)"; then
-    say "already running (pid $pid)"
-    sed -n 's/^bootstrap=//p' "$run_file"
-    return 0
-  fi
-  fetch
-  local data owned=no
-  if [[ -n "${LAUNCHWATCH_KAFKA_DATA_DIR:-}" ]]; then
-    data="$LAUNCHWATCH_KAFKA_DATA_DIR"
-    mkdir -p "$data"
-  else
-    data="$(mktemp -d -t launchwatch-kafka.XXXXXX)"
-    owned=yes
-  fi
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# True once the node answers a Kafka request on the client port: an ApiVersions v0
+# request (correlation id 1) gets a reply carrying that correlation id. The broker
+# only processes requests once it has joined the cluster and been unfenced.
+answers_requests() {
+  (
+    exec 3<>"/dev/tcp/127.0.0.1/$port"
+    printf '\x00\x00\x00\x0a\x00\x12\x00\x00\x00\x00\x00\x01\xff\xff' >&3
+    reply="$(timeout 2 head -c 8 <&3 | od -An -tx1 | tr -d ' \n')"
+    [[ "${reply:8:8}" == 00000001 ]]
+  ) 2>/dev/null
+}
+
+log_tail() {
+  local data="$1"
+  say "last lines of $data/server.log and $data/stdout.log:"
+  tail -n 40 "$data/server.log" >&2 2>/dev/null || true
+  tail -n 20 "$data/stdout.log" >&2 2>/dev/null || true
+}
+
+write_config() {
+  local data="$1"
   cat > "$data/server.properties" <<PROPERTIES
+# One KRaft node for launchwatch's local runs and tests, reachable on 127.0.0.1 only.
 process.roles=broker,controller
 node.id=1
-controller.quorum.bootstrap.servers=127.0.0.1:$controller_port
+controller.quorum.voters=1@127.0.0.1:$controller_port
 listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
 advertised.listeners=PLAINTEXT://127.0.0.1:$port
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 log.dirs=$data/logs
-num.partitions=3
+
+# Topics are created explicitly, with their own partition counts and size limits.
 auto.create.topics.enable=false
+num.partitions=3
+# Compressed article pages: up to 8 MiB per record batch.
+message.max.bytes=8388608
+
+# A single node: internal topics with one replica, and few partitions so the first
+# consumer group and the first transaction do not wait for 50 to be created.
 offsets.topic.replication.factor=1
 offsets.topic.num.partitions=10
 transaction.state.log.replication.factor=1
@@ -83,9 +135,11 @@ transaction.state.log.min.isr=1
 transaction.state.log.num.partitions=10
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
+
+# A group's first member is assigned partitions at once instead of after 3 s.
 group.initial.rebalance.delay.ms=0
-message.max.bytes=9437184
 PROPERTIES
+  # The broker logs to a file in the data directory, never to the terminal.
   cat > "$data/log4j2.yaml" <<LOG4J
 Configuration:
   Appenders:
@@ -99,64 +153,121 @@ Configuration:
       level: INFO
       AppenderRef:
         - ref: file
+    Logger:
+      - name: kafka.request.logger
+        level: WARN
 LOG4J
+}
+
+start() {
+  local begun pid
+  begun="$(now_ms)"
+  if pid="$(running_pid)"; then
+    say "already running (pid $pid)"
+    field bootstrap
+    return 0
+  fi
+  if [[ -f "$run_file" ]]; then
+    stop 2>/dev/null  # a node that died: forget it and its temporary data
+  fi
+  need java "apt-get install openjdk-17-jre-headless"
+  local p
+  for p in "$port" "$controller_port"; do
+    if port_in_use "$p"; then
+      die "127.0.0.1:$p is in use by another process (set LAUNCHWATCH_KAFKA_PORT and LAUNCHWATCH_KAFKA_CONTROLLER_PORT)"
+    fi
+  done
+  fetch
+
+  local data owned=no
+  if [[ -n "${LAUNCHWATCH_KAFKA_DATA_DIR:-}" ]]; then
+    data="$LAUNCHWATCH_KAFKA_DATA_DIR"
+    mkdir -p "$data"
+  else
+    data="$(mktemp -d -t launchwatch-kafka.XXXXXX)"
+    owned=yes
+  fi
+  write_config "$data"
+
   local java=(java "-Xmx${LAUNCHWATCH_KAFKA_HEAP:-512m}" -XX:+UseG1GC
+    -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true
     "-Dlog4j2.configurationFile=$data/log4j2.yaml" -cp "$libs/*")
-  local cluster_id
-  cluster_id="$("${java[@]}" kafka.tools.StorageTool random-uuid)"
-  "${java[@]}" kafka.tools.StorageTool format --standalone --ignore-formatted \
-    --cluster-id "$cluster_id" --config "$data/server.properties" > "$data/format.log" 2>&1 \
-    || { cat "$data/format.log" >&2; exit 1; }
-  local started=$SECONDS
-  nohup "${java[@]}" kafka.Kafka "$data/server.properties" > "$data/stdout.log" 2>&1 &
-  local pid=$!
+  # A data directory that is already formatted (LAUNCHWATCH_KAFKA_DATA_DIR reused) keeps
+  # its cluster id and its topics.
+  if [[ ! -f "$data/logs/meta.properties" ]]; then
+    local uuid_output cluster_id
+    uuid_output="$("${java[@]}" kafka.tools.StorageTool random-uuid 2>&1)" \
+      || { echo "$uuid_output" >&2; die "could not make a cluster id"; }
+    cluster_id="$(tail -n 1 <<<"$uuid_output")"
+    "${java[@]}" kafka.tools.StorageTool format --cluster-id "$cluster_id" \
+      --config "$data/server.properties" >"$data/format.log" 2>&1 \
+      || { cat "$data/format.log" >&2; die "could not format $data"; }
+  fi
+
+  # Readiness is read from this run's log only.
+  if [[ -f "$data/server.log" ]]; then mv -f "$data/server.log" "$data/server.log.1"; fi
+  local launched
+  launched="$(now_ms)"
+  nohup "${java[@]}" kafka.Kafka "$data/server.properties" \
+    </dev/null >"$data/stdout.log" 2>&1 &
+  pid=$!
+  echo "$pid" > "$data/kafka.pid"
+  echo "127.0.0.1:$port" > "$data/bootstrap"
   mkdir -p "$(dirname "$run_file")"
   printf 'pid=%s\nbootstrap=127.0.0.1:%s\ndata=%s\nowned=%s\n' \
     "$pid" "$port" "$data" "$owned" > "$run_file"
-  # Serving means: the process says it started and the port accepts connections.
-  for _ in $(seq 1 600); do
+
+  local deadline=$((SECONDS + start_timeout))
+  until grep -qs "Kafka Server started" "$data/server.log" && answers_requests; do
     if ! kill -0 "$pid" 2>/dev/null; then
-      say "the broker exited during start-up; last lines of its logs:"
-      tail -n 30 "$data/stdout.log" "$data/server.log" >&2 2>/dev/null || true
+      log_tail "$data"
       rm -f "$run_file"
-      exit 1
+      die "the broker exited during start-up (data in $data)"
     fi
-    if grep -qs "Kafka Server started" "$data/server.log" \
-      && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      say "Apache Kafka $version serving on 127.0.0.1:$port after $((SECONDS - started))s (pid $pid, data $data)"
-      echo "127.0.0.1:$port"
-      return 0
+    if ((SECONDS >= deadline)); then
+      log_tail "$data"
+      stop >/dev/null 2>&1
+      die "the broker did not serve within ${start_timeout}s"
     fi
     sleep 0.1
   done
-  say "the broker did not serve within 60s; last lines of its log:"
-  tail -n 30 "$data/server.log" >&2 2>/dev/null || true
-  stop
-  exit 1
+  say "Apache Kafka $version serving on 127.0.0.1:$port in $(seconds_since "$begun")" \
+    "(broker process $(seconds_since "$launched"); pid $pid, data $data)"
+  echo "127.0.0.1:$port"
 }
 
 stop() {
-  [[ -f "$run_file" ]] || { say "not running"; return 0; }
+  if [[ ! -f "$run_file" ]]; then
+    say "not running"
+    return 0
+  fi
   local pid data owned
-  pid="$(sed -n 's/^pid=//p' "$run_file")"
-  data="$(sed -n 's/^data=//p' "$run_file")"
-  owned="$(sed -n 's/^owned=//p' "$run_file")"
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid"
-    for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then
-      say "no clean exit within 20s; killing"
+  data="$(field data)"
+  owned="$(field owned)"
+  if pid="$(running_pid)"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    local waited=0
+    while is_kafka "$pid" && ((waited < 200)); do
+      sleep 0.1
+      waited=$((waited + 1))
+    done
+    if is_kafka "$pid"; then
+      say "no clean exit within 20s; killing pid $pid"
       kill -KILL "$pid" 2>/dev/null || true
+      for _ in {1..50}; do is_kafka "$pid" || break; sleep 0.1; done
     fi
   fi
-  [[ "$owned" == yes && -n "$data" ]] && rm -rf "$data"
+  if [[ "$owned" == yes && -n "$data" ]]; then
+    rm -rf "$data"
+  fi
   rm -f "$run_file"
   say "stopped"
 }
 
 status() {
+  local pid
   if pid="$(running_pid)"; then
-    echo "running (pid $pid) on $(sed -n 's/^bootstrap=//p' "$run_file")"
+    echo "running (pid $pid) on $(field bootstrap), data $(field data)"
   else
     echo "stopped"
   fi
