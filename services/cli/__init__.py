@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from services.cli import (
+    enrich_command,
     extract_command,
     feeds_command,
     run_command,
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     tail_command.register(commands)
     schemas_command.register(commands)
     extract_command.register(commands)
+    enrich_command.register(commands)
     sample_site_command.register(commands)
     return parser
 

@@ -1,0 +1,226 @@
+"""Resolving the dates a report speaks of into calendar dates at the launch site.
+
+News dates launches relative to the day it is published ("on Tuesday", "early
+Sunday", "yesterday") or by calendar ("on Oct. 22"). A launch date is the local
+calendar date where the missile flew, so relative words are read against the
+publication time in the launch site's time zone, and a time given in another zone
+("at 23:00 UTC") moves the date to what the clock showed at the site.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import IntEnum
+from zoneinfo import ZoneInfo
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH = (
+    r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_MONTH_DAY = re.compile(
+    _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:19|20)\d{2}))?"
+)
+_DAY_MONTH = re.compile(
+    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    + _MONTH
+    + r"(?:,?\s+(?P<year>(?:19|20)\d{2}))?"
+)
+_ISO = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b")
+_MONTH_YEAR = re.compile(
+    r"\b(?i:in|since|of|from|during)\s+" + _MONTH + r"(?:\s+(?P<year>(?:19|20)\d{2}))?\b"
+)
+_YEAR = re.compile(r"\b(?i:in|since|of|from|during|back in|until)\s+(?P<year>(?:19|20)\d{2})\b")
+_WEEKDAY = re.compile(
+    r"\b(?:(?P<last>last|this past|past)\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday"
+    r"|Saturday|Sunday)\b",
+)
+_RELATIVE_DAY = re.compile(
+    r"\b(?:(?P<yesterday>yesterday|last night)|(?P<today>today|tonight|this morning|this afternoon"
+    r"|this evening|earlier today|hours (?:before|after|ahead of)|hours ago|overnight)"
+    r"|(?P<ago>(?P<n>\d+|two|three|four|five|six) days ago))\b",
+    re.IGNORECASE,
+)
+_ZONED_TIME = re.compile(
+    r"\b(?P<hour>\d{1,2})(?::?(?P<minute>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?\s*"
+    r"\(?(?P<zone>UTC|GMT|KST|JST|EST|EDT|ET|PST|PDT|PT|MSK|IST|CET|CEST)\)?"
+)
+_ZONES = {
+    "UTC": "UTC", "GMT": "UTC", "KST": "Asia/Seoul", "JST": "Asia/Tokyo",
+    "EST": "America/New_York", "EDT": "America/New_York", "ET": "America/New_York",
+    "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles", "PT": "America/Los_Angeles",
+    "MSK": "Europe/Moscow", "IST": "Asia/Kolkata", "CET": "Europe/Paris", "CEST": "Europe/Paris",
+}  # fmt: skip
+_SMALL_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_SAYING = r"(?:said|says|reported|reports|announced|announces|stated|claimed|confirmed|revealed)"
+_SAID_BEFORE = re.compile(_SAYING + r"\s+(?:on\s+)?$")
+_SAID_AFTER = re.compile(r"^(?:\s+(?:it\s+)?|,\s*)" + _SAYING + r"\b")
+
+
+class Precision(IntEnum):
+    """How precisely a phrase pins down a day; the most precise phrase wins."""
+
+    YEAR = 0  # "in 2017": only says the launch is history
+    MONTH = 1  # "in May"
+    VAGUE = 2  # "hours before", "this morning": the publication day
+    RELATIVE = 3  # "on Tuesday", "yesterday"
+    CALENDAR = 4  # "on Oct. 22", "October 28, 2025"
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A phrase naming a day, and the local calendar day it resolves to."""
+
+    start: int
+    end: int
+    text: str
+    day: date | None
+    precision: Precision
+    is_report_date: bool = False
+    """Dates the saying, not the launch: "said on Friday", "reported Sunday"."""
+
+
+class DateResolver:
+    """Reads date phrases against one publication time, in the launch site's zone."""
+
+    def __init__(self, published_at: datetime | None, timezone: str | None) -> None:
+        self.zone = ZoneInfo(timezone) if timezone else ZoneInfo("UTC")
+        self.published = published_at.astimezone(self.zone).date() if published_at else None
+
+    def mentions(self, text: str, offset: int = 0) -> list[DateMention]:
+        """Every date phrase in `text` (which starts at `offset` in the article)."""
+        found: list[DateMention] = []
+        taken: list[tuple[int, int]] = []
+
+        def add(match: re.Match[str], day: date | None, precision: Precision) -> None:
+            start, end = match.span()
+            if any(start < e and end > s for s, e in taken):
+                return
+            taken.append((start, end))
+            report = bool(
+                _SAID_BEFORE.search(text[max(0, start - 16) : start])
+                or _SAID_AFTER.match(text[end : end + 20])
+            )
+            found.append(
+                DateMention(offset + start, offset + end, match.group(), day, precision, report)
+            )
+
+        for match in _ISO.finditer(text):
+            # Numeric dates in news text are datelines and time stamps: when it was written.
+            day = _safe_date(int(match["year"]), int(match["month"]), int(match["day"]))
+            taken.append(match.span())
+            found.append(
+                DateMention(
+                    offset + match.start(),
+                    offset + match.end(),
+                    match.group(),
+                    day,
+                    Precision.CALENDAR,
+                    True,
+                )
+            )
+        for pattern in (_MONTH_DAY, _DAY_MONTH):
+            for match in pattern.finditer(text):
+                add(match, self._calendar(match), Precision.CALENDAR)
+        for match in _WEEKDAY.finditer(text):
+            add(match, self._weekday(match["weekday"], bool(match["last"])), Precision.RELATIVE)
+        for match in _RELATIVE_DAY.finditer(text):
+            add(
+                match,
+                self._relative(match),
+                Precision.RELATIVE if not match["today"] else Precision.VAGUE,
+            )
+        for match in _MONTH_YEAR.finditer(text):
+            add(match, self._month(match), Precision.MONTH)
+        for match in _YEAR.finditer(text):
+            add(match, _safe_date(int(match["year"]), 1, 1), Precision.YEAR)
+        zoned = _ZONED_TIME.search(text)
+        if zoned:
+            found = [self._at_site(mention, zoned) for mention in found]
+        return sorted(found, key=lambda mention: mention.start)
+
+    def publication_day(self) -> date | None:
+        """The publication date at the launch site."""
+        return self.published
+
+    def _calendar(self, match: re.Match[str]) -> date | None:
+        month = _MONTHS[match["month"][:3].lower()]
+        day = int(match["day"])
+        if match["year"]:
+            return _safe_date(int(match["year"]), month, day)
+        if self.published is None:
+            return None
+        candidate = _safe_date(self.published.year, month, day)
+        if candidate and candidate > self.published + timedelta(days=1):
+            candidate = _safe_date(self.published.year - 1, month, day)
+        return candidate
+
+    def _month(self, match: re.Match[str]) -> date | None:
+        month = _MONTHS[match["month"][:3].lower()]
+        if match["year"]:
+            return _safe_date(int(match["year"]), month, 1)
+        if self.published is None:
+            return None
+        year = self.published.year if month <= self.published.month else self.published.year - 1
+        return _safe_date(year, month, 1)
+
+    def _weekday(self, name: str, last: bool) -> date | None:
+        if self.published is None:
+            return None
+        back = (self.published.weekday() - _WEEKDAYS.index(name.lower())) % 7
+        if back == 0 and last:
+            back = 7
+        return self.published - timedelta(days=back)
+
+    def _relative(self, match: re.Match[str]) -> date | None:
+        if self.published is None:
+            return None
+        if match["yesterday"]:
+            return self.published - timedelta(days=1)
+        if match["ago"]:
+            number = match["n"].lower()
+            days = int(number) if number.isdigit() else _SMALL_NUMBERS[number]
+            return self.published - timedelta(days=days)
+        return self.published
+
+    def _at_site(self, mention: DateMention, zoned: re.Match[str]) -> DateMention:
+        """A day given with a clock time in another zone, as the site's calendar shows it."""
+        if mention.day is None or mention.precision < Precision.RELATIVE:
+            return mention
+        hour = int(zoned["hour"])
+        ampm = (zoned["ampm"] or "").replace(".", "").lower()
+        if ampm == "pm" and hour < 12:
+            hour += 12
+        elif ampm == "am" and hour == 12:
+            hour = 0
+        if hour > 23:
+            return mention
+        clock = time(hour, int(zoned["minute"] or 0))
+        instant = datetime.combine(mention.day, clock, ZoneInfo(_ZONES[zoned["zone"]]))
+        local = instant.astimezone(self.zone).date()
+        return DateMention(
+            mention.start,
+            mention.end,
+            mention.text,
+            local,
+            mention.precision,
+            mention.is_report_date,
+        )
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def local_day(instant: datetime, timezone: str | None) -> date:
+    """The calendar date of `instant` in `timezone` (UTC when unknown)."""
+    return instant.astimezone(ZoneInfo(timezone) if timezone else UTC).date()

@@ -1,0 +1,139 @@
+"""Numbers in launch reports: how many missiles, and the claimed flight figures.
+
+"Two", "a barrage of" and "several" differ: only a number is a count. Range,
+apogee, flight time and speed are claims, kept with whoever made them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from schemas.launches import ClaimQuantity
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a dozen": 12, "fifteen": 15, "twenty": 20,
+    "a pair of": 2, "a couple of": 2, "dozens of": None, "single": 1,
+}  # fmt: skip
+_NUMBER = r"(?P<number>\d{1,3}|" + "|".join(re.escape(w) for w in NUMBER_WORDS) + ")"
+COUNT_BEFORE = re.compile(
+    r"\b"
+    + _NUMBER
+    + r"\s+(?:(?:more|new|newly|developed|newly-developed|\w+-range|ballistic|cruise"
+    r"|strategic|tactical|hypersonic|short|long|medium|advanced|sea-to-surface|[\w\-]+)\s+){0,3}$",
+    re.IGNORECASE,
+)
+"""A number ending just before a weapon noun ("two newly developed ... missiles")."""
+
+_APPROX = (
+    r"(?:(?:about|around|some|approximately|roughly|more than|over|up to|nearly"
+    r"|almost|an estimated|at least)\s+)?"
+)
+_AMOUNT = (
+    r"(?P<value>\d{1,3}(?:,\d{3})*(?:\.\d+)?|"
+    + "|".join(w for w in NUMBER_WORDS if " " not in w and w != "single")
+    + ")"
+)
+_DISTANCE_UNIT = r"\s*(?P<unit>km|kilometers|kilometres|miles|mi)\b"
+
+_PATTERNS: list[tuple[ClaimQuantity, re.Pattern[str]]] = [
+    (
+        "apogee_km",
+        re.compile(
+            r"\b(?:altitude|apogee|height)\s+of\s+"
+            + _APPROX
+            + _AMOUNT
+            + _DISTANCE_UNIT
+            + r"|\b"
+            + _AMOUNT.replace("value", "value2")
+            + r"\s*(?P<unit2>km|kilometers|kilometres|miles)"
+            r"\s+(?:high|in altitude|into space)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "range_km",
+        re.compile(
+            r"\b(?:flew|flying|flown|traveled|travelled|traveling|travelling|covered"
+            r"|range of|distance of"
+            r"|flight of|flew for)\s+" + _APPROX + _AMOUNT + _DISTANCE_UNIT,
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "flight_time_s",
+        re.compile(
+            r"\b(?:flew|flying|flight(?:\s+time)?(?:\s+of)?|airborne|for|lasting)\s+(?:for\s+)?"
+            + _APPROX
+            + _AMOUNT
+            + r"\s*(?P<unit>hours?|minutes?|mins?|seconds?)\b"
+            r"(?:\s+(?:and\s+)?(?P<minutes>\d{1,2})\s*minutes?)?",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "speed_mach",
+        re.compile(
+            r"\bMach\s*(?P<value>\d{1,2}(?:\.\d+)?)\b|\b"
+            + _AMOUNT.replace("value", "value2")
+            + r"\s+times the speed of sound",
+            re.IGNORECASE,
+        ),
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A claimed figure and where in the sentence it was stated."""
+
+    quantity: ClaimQuantity
+    value: float
+    start: int
+    end: int
+
+
+def _number(text: str) -> float | None:
+    lowered = text.lower().replace(",", "")
+    if lowered in NUMBER_WORDS:
+        value = NUMBER_WORDS[lowered]
+        return float(value) if value is not None else None
+    try:
+        return float(lowered)
+    except ValueError:
+        return None
+
+
+def count_before(prefix: str) -> int | None:
+    """The count stated just before a weapon noun whose text starts after `prefix`."""
+    match = COUNT_BEFORE.search(prefix[-80:])
+    if match is None:
+        return None
+    value = _number(match["number"])
+    if value is None or not 1 <= value <= 500:
+        return None
+    return int(value)
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Every range, apogee, flight time and speed figure in `text`."""
+    found: list[Quantity] = []
+    for quantity, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            groups = match.groupdict()
+            raw = groups.get("value") or groups.get("value2")
+            if raw is None:
+                continue
+            value = _number(raw)
+            if value is None:
+                continue
+            unit = (groups.get("unit") or groups.get("unit2") or "").lower()
+            if unit in ("miles", "mi"):
+                value *= 1.609344
+            elif unit.startswith("hour"):
+                value = value * 3600 + int(groups.get("minutes") or 0) * 60
+            elif unit.startswith("min"):
+                value *= 60
+            found.append(Quantity(quantity, round(value, 1), match.start(), match.end()))
+    return found

@@ -1,0 +1,85 @@
+"""Tagging one article: entities, launch-report verdict, facts and passing mentions.
+
+The handler for `news.articles` -> `news.enriched` calls `tag_article` on every
+article; it reads only the article and the bundled gazetteers, so the same
+article always gets the same tags.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+from schemas import Article, EnrichedArticle, Entity, Span
+from services.enricher.dates import DateResolver
+from services.enricher.facts import extract_facts, extract_mentions
+from services.enricher.gazetteer import Actor, Found, Gazetteer, Site, Weapon, default_gazetteer
+from services.enricher.recognition import Reading, read_sentence, recognise
+from services.enricher.sentences import Sentence, split_sentences
+
+
+def tag_article(
+    article: Article, *, gazetteer: Gazetteer | None = None, now: datetime | None = None
+) -> EnrichedArticle:
+    """Everything the enricher says about one article (no event id yet: see EventBook)."""
+    gazetteer = gazetteer or default_gazetteer()
+    text = article.text
+    founds = gazetteer.find(text)
+    readings = _readings(article, founds, gazetteer)
+    recognition = recognise(readings)
+    facts = extract_facts(recognition, gazetteer, article.published_at)
+    if facts is not None:
+        timezone = (facts.location.timezone if facts.location else None) or gazetteer.timezone_of(
+            facts.country
+        )
+    else:
+        timezone = gazetteer.timezone_of(_main_country(founds))
+    return EnrichedArticle(
+        article_id=article.article_id,
+        url=article.url,
+        title=article.title,
+        published_at=article.published_at,
+        entities=tuple(_entity(found) for found in founds),
+        is_launch_report=facts is not None,
+        rejected_as=recognition.rejected_as if facts is None else None,
+        launch=facts,
+        mentions_other_launches=extract_mentions(recognition, article.published_at, timezone),
+        enriched_at=now or datetime.now(UTC),
+    )
+
+
+def _readings(article: Article, founds: list[Found], gazetteer: Gazetteer) -> list[Reading]:
+    # Modality only needs dates to within days, so UTC does here; facts re-read
+    # dates in the launch site's zone.
+    resolver = DateResolver(article.published_at, None)
+    readings: list[Reading] = []
+    title = (article.title or "").strip()
+    if title and title not in article.text:
+        headline = Sentence(-1, 0, title)
+        readings.append(read_sentence(headline, False, gazetteer.find(title), resolver, gazetteer))
+    for sentence in split_sentences(article.text):
+        inside = [f for f in founds if sentence.start <= f.start < sentence.end]
+        readings.append(read_sentence(sentence, True, inside, resolver, gazetteer))
+    return readings
+
+
+def _main_country(founds: list[Found]) -> str | None:
+    tally = Counter(f.entry.country for f in founds if isinstance(f.entry, Actor))
+    return tally.most_common(1)[0][0] if tally else None
+
+
+def _entity(found: Found) -> Entity:
+    entry = found.entry
+    country = getattr(entry, "country", None)
+    confidence = 1.0
+    if isinstance(entry, Weapon) and entry.descriptive:
+        confidence = 0.9
+    if isinstance(entry, Site) and (found.local_only or entry.needs_cue):
+        confidence = 0.6
+    return Entity(
+        kind=found.kind,
+        span=Span(start=found.start, end=found.end, text=found.text),
+        canonical=entry.name,
+        country=country,
+        confidence=confidence,
+    )
