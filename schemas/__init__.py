@@ -6,9 +6,10 @@ Import from here, not from the submodules::
 
 * Messages (msgspec Structs, frozen, keyword-only): `FeedSubscription`,
   `FeedState`, `RawArticle`, `Article`, `EnrichedArticle`, `LaunchEvent`,
-  `LaunchAlert`, and the parts they are built from.
+  `LaunchAlert`, `AlertDelivery`, and the parts they are built from.
 * Vocabularies: `MissileType`, `RangeClass`, `Outcome`, `AlertKind`,
-  `Modality`, `FeedStatus`, `ExtractionPath`, `EntityKind`, `CountryCode`.
+  `Modality`, `ReceiverKind`, `DeliveryStatus`, `FeedStatus`, `ExtractionPath`,
+  `EntityKind`, `CountryCode`.
 * The topic registry: `TOPICS`, `topic_named`, `topic_for`.
 * The wire format: `encode`, `decode` and the `WireError` tree.
 
@@ -16,6 +17,7 @@ The evolution rules are in ``schemas/README.md``.
 """
 
 from schemas.articles import Article, FeedEntry, RawArticle
+from schemas.deliveries import AlertDelivery
 from schemas.feeds import FeedState, FeedSubscription
 from schemas.launches import (
     Claim,
@@ -36,6 +38,7 @@ from schemas.vocabulary import (
     COUNTRY_CODES,
     AlertKind,
     CountryCode,
+    DeliveryStatus,
     EntityKind,
     ExtractionPath,
     FeedStatus,
@@ -43,6 +46,7 @@ from schemas.vocabulary import (
     Modality,
     Outcome,
     RangeClass,
+    ReceiverKind,
 )
 from schemas.wire import (
     EncodedRecord,
@@ -59,10 +63,12 @@ __all__ = [
     "COUNTRY_CODES",
     "MESSAGE_TYPES",
     "TOPICS",
+    "AlertDelivery",
     "AlertKind",
     "Article",
     "Claim",
     "CountryCode",
+    "DeliveryStatus",
     "EncodedRecord",
     "EnrichedArticle",
     "Entity",
@@ -87,6 +93,7 @@ __all__ = [
     "Place",
     "RangeClass",
     "RawArticle",
+    "ReceiverKind",
     "Span",
     "Topic",
     "UndecodableMessage",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from schemas.articles import Article, RawArticle
+from schemas.deliveries import AlertDelivery
 from schemas.feeds import FeedState, FeedSubscription
 from schemas.launches import EnrichedArticle, LaunchAlert, LaunchEvent, LaunchReport
 from schemas.message import Message
@@ -156,6 +157,17 @@ _MAIN_TOPICS: tuple[Topic, ...] = (
         partitions=3,
         retention_ms=365 * DAY_MS,
         producers=("enricher",),
+    ),
+    Topic(
+        name="alerts.deliveries",
+        value_type=AlertDelivery,
+        key_field="delivery_id",
+        description="What each receiver is owed of each alert, until delivered. Compacted.",
+        partitions=3,
+        cleanup_policy="compact",
+        retention_ms=-1,
+        producers=("enricher",),
+        consumers=("enricher",),
     ),
 )
 

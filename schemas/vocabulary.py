@@ -69,6 +69,26 @@ class AlertKind(enum.StrEnum):
     UPDATE = "update"
 
 
+class ReceiverKind(enum.StrEnum):
+    """Where alerts are delivered outside Kafka."""
+
+    WEBHOOK = "webhook"
+    """Any HTTP endpoint taking the alert as JSON."""
+    SLACK = "slack"
+    """A Slack-compatible incoming webhook."""
+    ALERTMANAGER = "alertmanager"
+    """Prometheus Alertmanager's v2 API."""
+
+
+class DeliveryStatus(enum.StrEnum):
+    """Where one alert stands with one receiver."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    EXPIRED = "expired"
+    """Given up: still failing when the alert was too old to matter."""
+
+
 class Modality(enum.StrEnum):
     """Why an article that speaks of launches is not a report of a new one."""
 

@@ -28,6 +28,7 @@ from schemas import (
     COUNTRY_CODES,
     MESSAGE_TYPES,
     TOPICS,
+    AlertDelivery,
     Article,
     EnrichedArticle,
     FeedState,
@@ -64,6 +65,8 @@ PRODUCED_AT = datetime(2025, 10, 28, 22, 6, 13, 204000, tzinfo=UTC)
 # listed here that disappears, or a field that becomes required ("*" marks the
 # required ones), is a breaking change and needs a v2 (schemas/README.md).
 V1_FIELDS = {
+    "AlertDelivery": "delivery_id* receiver* alert* status attempts next_attempt_at* "
+    "created_at* finished_at last_error",
     "Article": "article_id* url* feed_id* canonical_url title text* authors published_at "
     "published_source language site_name word_count extraction quality_flags fetched_at "
     "parsed_at*",
@@ -93,6 +96,7 @@ V1_FIELDS = {
 }
 V1_ENUMS = {
     "AlertKind": "new update",
+    "DeliveryStatus": "delivered expired pending",
     "EntityKind": "actor agency official site weapon",
     "ExtractionPath": "feed-content feed-summary none page page-fallback",
     "FeedStatus": "blocked connect dns gone http new ok parse timeout tls too-large",
@@ -101,6 +105,7 @@ V1_ENUMS = {
     "Modality": "historical negated not-a-launch planned",
     "Outcome": "failure success unknown",
     "RangeClass": "ICBM IRBM MRBM SLBM SRBM",
+    "ReceiverKind": "alertmanager slack webhook",
 }
 V1_LITERALS: dict[str, tuple[Any, str]] = {
     "ClaimQuantity": (ClaimQuantity, "range_km apogee_km flight_time_s speed_mach"),
@@ -382,6 +387,7 @@ def test_samples_tell_one_coherent_story() -> None:
     """The samples follow one launch through the pipeline, so their ids and spans agree."""
     raw, article, enriched = _sample(RawArticle), _sample(Article), _sample(EnrichedArticle)
     event, alert = _sample(LaunchEvent), _sample(LaunchAlert)
+    assert _sample(AlertDelivery)["alert"] == alert
     assert raw["article_id"] == article["article_id"] == enriched["article_id"]
     assert raw["feed_id"] == article["feed_id"] == _sample(FeedSubscription)["feed_id"]
     assert enriched["launch"]["event_id"] == event["event_id"] == alert["event_id"]
@@ -603,6 +609,7 @@ CHANGED: dict[type[Message], dict[str, Any]] = {
     LaunchEvent: {"revision": 3},
     LaunchAlert: {"revision": 2},
     LaunchReport: {"country_key": "unknown"},
+    AlertDelivery: {"attempts": 3},
 }
 
 
