@@ -188,29 +188,66 @@ class Processor(Generic[In]):
                 # Revoked since the poll (the new owner reads these), or not prepared yet.
                 subscription.seek(partition, next(polled).offset)
         mine = [record for record in records if record.topic_partition in ready]
+        if self._concurrency == 1:
+            # One partition at a time, handled then completed: a stateful handler's
+            # state never holds uncompleted work of a partition other than the one
+            # being completed, so reloading it after a refusal loses nothing else.
+            for partition, polled in groupby(mine, key=lambda record: record.topic_partition):
+                group = list(polled)
+                await self._complete(
+                    subscription, partition, group, await self._handle_all(group, stop)
+                )
+            return
         handled = await self._handle_all(mine, stop)
-        pairs = zip(mine, handled, strict=True)
-        for partition, group_pairs in groupby(pairs, key=lambda pair: pair[0].topic_partition):
-            group = list(group_pairs)
-            outcomes: list[_Outcome] = []
-            for _, outcome in group:
-                if outcome is None:
-                    break  # abandoned at shutdown: it and all after it stay uncommitted
-                outcomes.append(outcome)
-            if not outcomes:
-                continue
-            next_offset = group[len(outcomes) - 1][0].offset + 1
-            outputs = [output for outcome in outcomes for output in outcome.outputs]
-            try:
-                await subscription.complete(partition, next_offset, outputs)
-            except PartitionLost as error:
-                metrics.COMMIT_FAILURES.labels(self.service).inc()
-                log.warning("completion of %s refused, it will be redone: %s", partition, error)
-                subscription.seek(partition, group[0][0].offset)
-                continue
-            if len(outcomes) < len(group):
-                subscription.seek(partition, next_offset)
-            self._count_written(outcomes)
+        for partition, group_pairs in groupby(
+            zip(mine, handled, strict=True), key=lambda pair: pair[0].topic_partition
+        ):
+            pairs = list(group_pairs)
+            group = [record for record, _ in pairs]
+            await self._complete(subscription, partition, group, [outcome for _, outcome in pairs])
+
+    async def _complete(
+        self,
+        subscription: Subscription,
+        partition: TopicPartition,
+        group: list[ConsumedRecord],
+        handled: list[_Outcome | None],
+    ) -> None:
+        """Write the outputs of one partition's handled records and commit past them."""
+        outcomes: list[_Outcome] = []
+        for outcome in handled:
+            if outcome is None:
+                break  # abandoned at shutdown: it and all after it stay uncommitted
+            outcomes.append(outcome)
+        if not outcomes:
+            return
+        next_offset = group[len(outcomes) - 1].offset + 1
+        outputs = [output for outcome in outcomes for output in outcome.outputs]
+        try:
+            await subscription.complete(partition, next_offset, outputs)
+        except PartitionLost as error:
+            metrics.COMMIT_FAILURES.labels(self.service).inc()
+            log.warning("completion of %s refused, it will be redone: %s", partition, error)
+            subscription.seek(partition, group[0].offset)
+            await self._prepare_again(subscription, partition)
+            return
+        if len(outcomes) < len(group):
+            subscription.seek(partition, next_offset)
+        self._count_written(outcomes)
+
+    async def _prepare_again(self, subscription: Subscription, partition: TopicPartition) -> None:
+        """Reload a stateful stage's state after its outputs were refused.
+
+        The handler's in-memory state already holds the records whose outputs
+        were just discarded; handling them again against that state would find
+        them "already seen" and drop their outputs for good (a launch's `new`
+        alert, say). Reloading makes the state match what was committed.
+        """
+        if self._on_assigned is None:
+            return
+        self._prepared -= {partition}
+        if partition in subscription.assignment():
+            await self._after_assign(frozenset({partition}))
 
     async def _handle_all(
         self, records: list[ConsumedRecord], stop: asyncio.Event

@@ -39,7 +39,14 @@ class Stage(Generic[In]):
 
     handler: Handler[In]
     on_assigned: PartitionsHook | None = None
-    """Awaited after partitions are assigned and before any of their records is handled."""
+    """Awaited after partitions are assigned and before any of their records is handled.
+
+    Awaited again for a partition whose outputs the broker refused (the
+    transaction was fenced): the state must then be reloaded to match what was
+    committed, because the records behind the refused outputs will be handled
+    again. A stateful stage (concurrency one) is handled one partition at a time (handle,
+    then complete), so its state never holds other partitions' unwritten work.
+    """
 
 
 @dataclass(frozen=True)
