@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 KAFKA := deploy/kafka/kafka.sh
 
-.PHONY: install test check format kafka-up kafka-down kafka-status tools clean
+.PHONY: install demo test check format kafka-up kafka-down kafka-status tools clean
 
 install: $(VENV)/.installed
 
@@ -16,6 +16,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
+
+# The whole pipeline in one process against the bundled sample news site: three alerts.
+demo: install
+	$(BIN)/launchwatch demo
 
 # kcat reads our topics in the interoperability tests, as any non-Python consumer would.
 tools:

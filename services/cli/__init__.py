@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from services.cli import (
+    demo_command,
     enrich_command,
     extract_command,
     feeds_command,
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract_command.register(commands)
     enrich_command.register(commands)
     sample_site_command.register(commands)
+    demo_command.register(commands)
     return parser
 
 

@@ -135,23 +135,38 @@ async def serve(
     except ConfigurationError as error:
         log.error("%s", error)
         return EXIT_CONFIG
-    own = service_settings if service_settings is not None else service.settings_type()
-    context = StageContext(transport, routing_for(service, settings))
     async with contextlib.AsyncExitStack() as stack:
         try:
-            runners: list[Runner] = []
-            for stage in service.stages:
-                if isinstance(stage, SourceSpec):
-                    source = await stack.enter_async_context(stage.open(own, context))
-                    runners.append(source_runner_for(service, stage, source, settings, transport))
-                else:
-                    opened = await stack.enter_async_context(stage.open(own, context))
-                    runners.append(processor_for(service, stage, opened, settings, transport))
+            runners = await open_runners(service, settings, service_settings, transport, stack)
         except ConfigurationError as error:
             log.error("%s", error)
             return EXIT_CONFIG
         port = service.http_port if settings.http_port is None else settings.http_port
         return await _serve(runners, port, settings, transport)
+
+
+async def open_runners(
+    service: ServiceSpec,
+    settings: RuntimeSettings,
+    service_settings: Any,
+    transport: Transport,
+    stack: contextlib.AsyncExitStack,
+) -> list[Runner]:
+    """Open every stage of `service` (closed by `stack`) and its runner, ready to `run_all`.
+
+    Raises `ConfigurationError` when a stage refuses its settings.
+    """
+    own = service_settings if service_settings is not None else service.settings_type()
+    context = StageContext(transport, routing_for(service, settings))
+    runners: list[Runner] = []
+    for stage in service.stages:
+        if isinstance(stage, SourceSpec):
+            source = await stack.enter_async_context(stage.open(own, context))
+            runners.append(source_runner_for(service, stage, source, settings, transport))
+        else:
+            opened = await stack.enter_async_context(stage.open(own, context))
+            runners.append(processor_for(service, stage, opened, settings, transport))
+    return runners
 
 
 async def _serve(
@@ -166,7 +181,7 @@ async def _serve(
     )
     health.start()
     ticking = asyncio.create_task(_tick(health))
-    work = asyncio.create_task(_run_all(processors, stop))
+    work = asyncio.create_task(run_all(processors, stop))
     try:
         return await _until_done(work, stop, settings.shutdown_grace_s)
     finally:
@@ -177,8 +192,8 @@ async def _serve(
             loop.remove_signal_handler(signum)
 
 
-async def _run_all(processors: list[Runner], stop: asyncio.Event) -> None:
-    """Run every stage; the first to fail stops the others, and its error is raised."""
+async def run_all(processors: list[Runner], stop: asyncio.Event) -> None:
+    """Run every stage until `stop`; the first to fail stops the others, and its error is raised."""
     tasks = [asyncio.create_task(processor.run(stop)) for processor in processors]
     try:
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)

@@ -53,6 +53,12 @@ class SampleSite:
     def feed_urls(self) -> list[str]:
         return [f"{self.base_url}/rss.xml", f"{self.base_url}/atom.xml"]
 
+    @property
+    def articles(self) -> list[SampleArticle]:
+        """The articles the feeds list now."""
+        with self._lock:
+            return list(self._published)
+
     def url_of(self, article: SampleArticle) -> str:
         return article_url(self.base_url, article)
 
