@@ -1,0 +1,165 @@
+"""The enricher process SIGKILLed at random moments: every launch is one event and one `new` alert.
+
+Thirty launches by six states, three reports each from different outlets,
+arrive in waves while `launchwatch run enricher` is killed mid-stream again
+and again. Afterwards, read with read_committed: every article was tagged,
+`launch.events` holds every launch with all three reports, and
+`alerts.launch` holds exactly one `new` alert per launch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from schemas import (
+    AlertDelivery,
+    AlertKind,
+    Article,
+    EnrichedArticle,
+    LaunchAlert,
+    LaunchEvent,
+    LaunchReport,
+)
+from services.runtime import KafkaTransport
+from tests.conftest import TEST_KAFKA_OPTIONS
+from tests.streams import Stream, eventually
+from tests.unit.enricher.articles import article
+
+pytestmark = [pytest.mark.kafka, pytest.mark.asyncio]
+
+ROOT = Path(__file__).resolve().parents[2]
+LAUNCHES = 30
+ACTORS = [
+    ("KP", "North Korea", "South Korea's Joint Chiefs of Staff said"),
+    ("IR", "Iran", "state media reported"),
+    ("RU", "Russia", "the defence ministry said"),
+    ("CN", "China", "state media said"),
+    ("IN", "India", "the defence ministry said"),
+    ("PK", "Pakistan", "the military said"),
+]
+REPORTS = [
+    "{actor} fired a ballistic missile on {weekday}, {source}. The missile flew about "
+    "600 km before falling into the sea, officials added.",
+    "{actor} test-launched a ballistic missile on {weekday}, according to officials. "
+    "It was the latest in a series of weapons tests, {source}.",
+    "A ballistic missile was launched by {actor} on {weekday}, {source}. "
+    "Neighbouring governments condemned the launch.",
+]
+FIRST_LAUNCH = datetime(2024, 1, 1, 3, tzinfo=UTC)
+
+
+def launch_reports() -> tuple[list[Article], set[tuple[str, date]]]:
+    """Three reports of each launch, published hours apart; and the (country, date) of each."""
+    articles, launches = [], set()
+    for number in range(LAUNCHES):
+        code, actor, source = ACTORS[number % len(ACTORS)]
+        moment = FIRST_LAUNCH + timedelta(days=4 * number)
+        launches.add((code, moment.date()))
+        for outlet, template in enumerate(REPORTS):
+            text = template.format(actor=actor, weekday=moment.strftime("%A"), source=source)
+            articles.append(
+                article(
+                    text,
+                    moment + timedelta(hours=5 + 7 * outlet),
+                    url=f"https://outlet{outlet}.example/launch/{number}",
+                    title=f"{actor} launches a ballistic missile",
+                )
+            )
+    return articles, launches
+
+
+@pytest_asyncio.fixture
+async def kafka_stream(kafka_bootstrap: str) -> AsyncIterator[Stream]:
+    stream = Stream(KafkaTransport(kafka_bootstrap, TEST_KAFKA_OPTIONS))
+    await stream.create(
+        Article, EnrichedArticle, LaunchReport, LaunchEvent, LaunchAlert, AlertDelivery
+    )
+    yield stream
+
+
+@contextmanager
+def enricher(stream: Stream, bootstrap: str) -> Iterator[subprocess.Popen[bytes]]:
+    """`launchwatch run enricher` on the stream's topics; killed if a test leaves it running."""
+    environ = {
+        **os.environ,
+        "LAUNCHWATCH_KAFKA_BOOTSTRAP": bootstrap,
+        "LAUNCHWATCH_TOPIC_PREFIX": stream.prefix,
+        "LAUNCHWATCH_GROUP_ID": stream.group_id,
+        "LAUNCHWATCH_SESSION_TIMEOUT_S": "6",
+        "LAUNCHWATCH_HTTP_HOST": "127.0.0.1",
+        "LAUNCHWATCH_HTTP_PORT": "0",
+        "LAUNCHWATCH_MAX_POLL_RECORDS": "5",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "services.cli", "run", "enricher"],
+        cwd=ROOT,
+        env=environ,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+
+
+async def tagged(stream: Stream) -> set[str]:
+    """Articles that came all the way through: reports only once correlated."""
+    return {item.article_id for item in await stream.messages(EnrichedArticle)}
+
+
+async def test_sigkill_never_doubles_an_alert_nor_loses_a_launch(
+    kafka_stream: Stream, kafka_bootstrap: str
+) -> None:
+    stream = kafka_stream
+    articles, launches = launch_reports()
+    random.shuffle(articles)
+    waves = [articles[start : start + 30] for start in range(0, len(articles), 30)]
+    kills = 0
+    for wave in waves:
+        await stream.write(wave)
+        before = len(await tagged(stream))
+
+        def progressed(done: set[str], before: int = before) -> bool:
+            return len(done) >= before + 8
+
+        with enricher(stream, kafka_bootstrap) as process:
+            await eventually(lambda: tagged(stream), progressed, "progress")
+            await asyncio.sleep(random.uniform(0.0, 0.6))
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            kills += 1
+    with enricher(stream, kafka_bootstrap):
+        await eventually(
+            lambda: tagged(stream), lambda done: len(done) == len(articles), "every article"
+        )
+
+    assert kills == len(waves) == 3
+    events: dict[str, LaunchEvent] = {}
+    for event in await stream.messages(LaunchEvent):
+        if event.event_id not in events or events[event.event_id].revision < event.revision:
+            events[event.event_id] = event
+    assert {(event.country, event.launch_date) for event in events.values()} == launches
+    assert len(events) == LAUNCHES
+    assert all(event.report_count == len(REPORTS) for event in events.values())
+
+    alerts = await stream.messages(LaunchAlert)
+    new = Counter(alert.event_id for alert in alerts if alert.kind is AlertKind.NEW)
+    assert set(new) == set(events), "every launch has its `new` alert"
+    assert max(new.values()) == 1, "and only one"
+    for name in (Article, LaunchReport):
+        assert await stream.dead_letters(name) == []
