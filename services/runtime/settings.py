@@ -145,12 +145,3 @@ def _convert(settings_type: type[Any], name: str, raw: Any) -> Any:
             f"{env_name(name)} / {flag_name(name)}: {text!r} is not a valid {kind.__name__}"
             f" ({error})"
         ) from None
-
-
-if __name__ == "__main__":
-    print("# Settings shared by every service\n")
-    print(
-        "Each setting is a flag of `launchwatch` commands and an environment variable;"
-        " a flag wins over the variable, the variable over the default.\n"
-    )
-    print(settings_table(RuntimeSettings), end="")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -60,12 +61,18 @@ def test_a_malformed_value_names_the_setting(variable: str, value: str) -> None:
 
 
 def test_every_setting_has_help_and_the_documentation_is_current() -> None:
-    for field in dataclasses.fields(RuntimeSettings):
-        assert field.metadata.get("help"), field.name
-    table = settings_table(RuntimeSettings)
-    assert "`LAUNCHWATCH_KAFKA_BOOTSTRAP` | `--kafka-bootstrap`" in table
-    assert table in DOCS.read_text(), (
-        "docs/settings.md is stale: python -m services.runtime.settings > docs/settings.md"
+    from services.catalog import SERVICES, settings_reference
+
+    kinds: list[Any] = [RuntimeSettings, *(spec.settings_type for spec in SERVICES.values())]
+    for settings_type in kinds:
+        for field in dataclasses.fields(settings_type):
+            assert field.metadata.get("help"), field.name
+    assert "`LAUNCHWATCH_KAFKA_BOOTSTRAP` | `--kafka-bootstrap`" in settings_table(RuntimeSettings)
+    reference = settings_reference()
+    for name in ("fetcher", "parser", "enricher"):
+        assert f"## {name}" in reference
+    assert DOCS.read_text() == reference, (
+        "docs/settings.md is stale: python -m services.catalog > docs/settings.md"
     )
 
 
