@@ -13,14 +13,17 @@ DATA = Path(__file__).parent / "data"
 
 class SampleArticle(msgspec.Struct, frozen=True, kw_only=True):
     slug: str
-    file: str
     title: str
     published: datetime
     section: str
+    file: str = ""
+    """The bundled text file of the article (data/), unless `text` is given."""
+    text: str | None = None
+    """The article's text itself, one paragraph a line (generated news for benchmarks)."""
 
     @property
     def paragraphs(self) -> list[str]:
-        text = (DATA / self.file).read_text(encoding="utf-8")
+        text = self.text if self.text is not None else (DATA / self.file).read_text("utf-8")
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 

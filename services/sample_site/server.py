@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import zlib
 from email.utils import format_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +22,8 @@ from services.sample_site.render import article_page, article_url, atom_feed, rs
 
 log = logging.getLogger(__name__)
 
+RSS_TYPE = "application/rss+xml; charset=utf-8"
+
 
 class SampleSite:
     def __init__(
@@ -28,9 +31,13 @@ class SampleSite:
         host: str = "127.0.0.1",
         port: int = 0,
         articles: list[SampleArticle] | None = None,
+        feeds: int = 1,
     ) -> None:
         self._catalog = articles if articles is not None else load_catalog()
+        self._pages = {f"/{a.section}/{a.slug}.html": a for a in self._catalog}
         self._published = list(self._catalog)
+        self._feeds = feeds
+        """With more than one, articles are spread over RSS feeds `/feeds/<n>.xml`."""
         self._lock = threading.Lock()
         site = self
 
@@ -51,7 +58,13 @@ class SampleSite:
 
     @property
     def feed_urls(self) -> list[str]:
+        if self._feeds > 1:
+            return [f"{self.base_url}/feeds/{n}.xml" for n in range(self._feeds)]
         return [f"{self.base_url}/rss.xml", f"{self.base_url}/atom.xml"]
+
+    def feed_of(self, article: SampleArticle) -> int:
+        """Which of the `/feeds/<n>.xml` feeds lists `article`."""
+        return zlib.crc32(article.slug.encode()) % self._feeds
 
     @property
     def articles(self) -> list[SampleArticle]:
@@ -88,20 +101,30 @@ class SampleSite:
 
     def _answer(self, request: BaseHTTPRequestHandler) -> None:
         path = request.path.split("?")[0]
+        # Links name the site as the client reached it: behind a container's service
+        # name or a port mapping, the address it listens on would be wrong.
+        host = request.headers.get("Host")
+        base_url = f"http://{host}" if host else self.base_url
         with self._lock:
             published = list(self._published)
+        if path.startswith("/feeds/") and path.endswith(".xml"):
+            number = path.removeprefix("/feeds/").removesuffix(".xml")
+            if number.isdigit() and int(number) < self._feeds:
+                listed = [a for a in published if self.feed_of(a) == int(number)]
+                self._send(request, rss_feed(listed, base_url), RSS_TYPE, None)
+                return
         if path in ("/rss.xml", "/atom.xml"):
-            body = (rss_feed if path == "/rss.xml" else atom_feed)(published, self.base_url)
+            body = (rss_feed if path == "/rss.xml" else atom_feed)(published, base_url)
             kind = "application/rss+xml" if path == "/rss.xml" else "application/atom+xml"
             newest = max((a.published for a in published), default=None)
             modified = format_datetime(newest, usegmt=True) if newest else None
             self._send(request, body, f"{kind}; charset=utf-8", modified)
             return
-        for article in self._catalog:
-            if path == f"/{article.section}/{article.slug}.html":
-                page = article_page(article, self.base_url).encode("utf-8")
-                self._send(request, page, "text/html; charset=utf-8", None)
-                return
+        article = self._pages.get(path)
+        if article is not None:
+            page = article_page(article, base_url).encode("utf-8")
+            self._send(request, page, "text/html; charset=utf-8", None)
+            return
         request.send_error(HTTPStatus.NOT_FOUND)
 
     @staticmethod

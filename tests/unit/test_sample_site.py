@@ -50,3 +50,37 @@ def test_every_article_page_is_served_and_unknown_pages_are_404(site: SampleSite
         assert page.status_code == 200
         assert html.escape(article.paragraphs[-1]) in page.text
     assert httpx.get(f"{site.base_url}/nope.html").status_code == 404
+
+
+def test_links_name_the_site_as_the_client_reached_it(site: SampleSite) -> None:
+    feed = httpx.get(site.feed_urls[0], headers={"Host": "sample-site:8080"}).content
+    links = [entry.link for entry in feedparser.parse(feed).entries]
+    assert links
+    assert all(link.startswith("http://sample-site:8080/") for link in links)
+
+
+def test_generated_news_spread_over_many_feeds() -> None:
+    from datetime import UTC, datetime
+
+    from services.sample_site.catalog import SampleArticle
+
+    articles = [
+        SampleArticle(
+            slug=f"story-{n}",
+            title=f"Story {n}",
+            published=datetime(2024, 1, 1, n, tzinfo=UTC),
+            section="world",
+            text=f"Paragraph one of story {n}.\nParagraph two.",
+        )
+        for n in range(12)
+    ]
+    with SampleSite(articles=articles, feeds=4) as many:
+        assert len(many.feed_urls) == 4
+        titles = [
+            entry.title
+            for url in many.feed_urls
+            for entry in feedparser.parse(httpx.get(url).content).entries
+        ]
+        assert sorted(titles) == sorted(a.title for a in articles)
+        page = httpx.get(many.url_of(articles[3])).text
+        assert "Paragraph one of story 3." in page

@@ -1,0 +1,43 @@
+# syntax=docker/dockerfile:1
+# One image for every launchwatch process; the command selects it:
+#   docker run IMAGE run fetcher|parser|enricher
+#   docker run IMAGE topics create | feeds add URL... | sample-site --host 0.0.0.0 | tail TOPIC
+# Settings are LAUNCHWATCH_* environment variables (docs/settings.md).
+
+ARG PYTHON_IMAGE=python:3.11.14-slim-bookworm
+
+FROM ${PYTHON_IMAGE} AS build
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY schemas ./schemas
+COPY services ./services
+# The package and its runtime dependencies only (no dev extra), in a virtualenv that
+# the final stage copies whole.
+RUN python -m venv /opt/launchwatch \
+    && /opt/launchwatch/bin/pip install . \
+    && /opt/launchwatch/bin/pip uninstall --yes pip
+
+FROM ${PYTHON_IMAGE}
+LABEL org.opencontainers.image.title="launchwatch" \
+      org.opencontainers.image.description="News feeds to structured, real-time launch alerts" \
+      org.opencontainers.image.licenses="Apache-2.0"
+RUN groupadd --system --gid 10001 launchwatch \
+    && useradd --system --uid 10001 --gid 10001 --home-dir /nonexistent --no-create-home \
+       --shell /usr/sbin/nologin launchwatch
+COPY --from=build /opt/launchwatch /opt/launchwatch
+ENV PATH=/opt/launchwatch/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1
+USER 10001:10001
+WORKDIR /tmp
+
+# /healthz of the stream service in this container: on LAUNCHWATCH_HTTP_PORT, or else on
+# the default port of the service named in the command (fetcher 8081, parser 8082,
+# enricher 8083). Containers running other commands set their own check or none.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; argv = open('/proc/1/cmdline', 'rb').read().decode().split('\\0'); ports = {'fetcher': '8081', 'parser': '8082', 'enricher': '8083'}; port = os.environ.get('LAUNCHWATCH_HTTP_PORT') or next(ports[a] for a in argv if a in ports); urllib.request.urlopen(f'http://127.0.0.1:{port}/healthz', timeout=4)"]
+
+ENTRYPOINT ["launchwatch"]
+CMD ["--help"]
