@@ -18,7 +18,7 @@ import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -35,50 +35,21 @@ from schemas import (
 )
 from services.runtime import KafkaTransport
 from tests.conftest import TEST_KAFKA_OPTIONS
+from tests.newsroom import as_article, launch_news
 from tests.streams import Stream, eventually
-from tests.unit.enricher.articles import article
 
 pytestmark = [pytest.mark.kafka, pytest.mark.asyncio]
 
 ROOT = Path(__file__).resolve().parents[2]
 LAUNCHES = 30
-ACTORS = [
-    ("KP", "North Korea", "South Korea's Joint Chiefs of Staff said"),
-    ("IR", "Iran", "state media reported"),
-    ("RU", "Russia", "the defence ministry said"),
-    ("CN", "China", "state media said"),
-    ("IN", "India", "the defence ministry said"),
-    ("PK", "Pakistan", "the military said"),
-]
-REPORTS = [
-    "{actor} fired a ballistic missile on {weekday}, {source}. The missile flew about "
-    "600 km before falling into the sea, officials added.",
-    "{actor} test-launched a ballistic missile on {weekday}, according to officials. "
-    "It was the latest in a series of weapons tests, {source}.",
-    "A ballistic missile was launched by {actor} on {weekday}, {source}. "
-    "Neighbouring governments condemned the launch.",
-]
-FIRST_LAUNCH = datetime(2024, 1, 1, 3, tzinfo=UTC)
+REPORTS = 3
 
 
 def launch_reports() -> tuple[list[Article], set[tuple[str, date]]]:
     """Three reports of each launch, published hours apart; and the (country, date) of each."""
-    articles, launches = [], set()
-    for number in range(LAUNCHES):
-        code, actor, source = ACTORS[number % len(ACTORS)]
-        moment = FIRST_LAUNCH + timedelta(days=4 * number)
-        launches.add((code, moment.date()))
-        for outlet, template in enumerate(REPORTS):
-            text = template.format(actor=actor, weekday=moment.strftime("%A"), source=source)
-            articles.append(
-                article(
-                    text,
-                    moment + timedelta(hours=5 + 7 * outlet),
-                    url=f"https://outlet{outlet}.example/launch/{number}",
-                    title=f"{actor} launches a ballistic missile",
-                )
-            )
-    return articles, launches
+    stories = launch_news(LAUNCHES, reports=REPORTS)
+    launches = {story.launch for story in stories if story.launch is not None}
+    return [as_article(story) for story in stories], launches
 
 
 @pytest_asyncio.fixture
@@ -155,7 +126,7 @@ async def test_sigkill_never_doubles_an_alert_nor_loses_a_launch(
             events[event.event_id] = event
     assert {(event.country, event.launch_date) for event in events.values()} == launches
     assert len(events) == LAUNCHES
-    assert all(event.report_count == len(REPORTS) for event in events.values())
+    assert all(event.report_count == REPORTS for event in events.values())
 
     alerts = await stream.messages(LaunchAlert)
     new = Counter(alert.event_id for alert in alerts if alert.kind is AlertKind.NEW)
