@@ -65,13 +65,14 @@ def article_page(article: SampleArticle, base_url: str) -> str:
 """
 
 
-def rss_feed(articles: list[SampleArticle], base_url: str) -> bytes:
+def rss_feed(articles: list[SampleArticle], base_url: str, ttl_minutes: int | None = 1) -> bytes:
     rss = ElementTree.Element("rss", version="2.0")
     channel = ElementTree.SubElement(rss, "channel")
     _text(channel, "title", f"{SITE_NAME}: World news")
     _text(channel, "link", f"{base_url}/")
     _text(channel, "description", "Latest stories")
-    _text(channel, "ttl", "1")
+    if ttl_minutes is not None:
+        _text(channel, "ttl", str(ttl_minutes))
     for article in articles:
         item = ElementTree.SubElement(channel, "item")
         url = article_url(base_url, article)

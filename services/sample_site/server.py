@@ -37,7 +37,11 @@ class SampleSite:
         self._pages = {f"/{a.section}/{a.slug}.html": a for a in self._catalog}
         self._published = list(self._catalog)
         self._feeds = feeds
-        """With more than one, articles are spread over RSS feeds `/feeds/<n>.xml`."""
+        """With more than one, articles are spread over RSS feeds `/feeds/<n>.xml`.
+
+        Those feeds carry no `<ttl>`, so a poller may come as often as its own
+        floor allows: they serve benchmarks where news appears second by second.
+        """
         self._lock = threading.Lock()
         site = self
 
@@ -111,7 +115,7 @@ class SampleSite:
             number = path.removeprefix("/feeds/").removesuffix(".xml")
             if number.isdigit() and int(number) < self._feeds:
                 listed = [a for a in published if self.feed_of(a) == int(number)]
-                self._send(request, rss_feed(listed, base_url), RSS_TYPE, None)
+                self._send(request, rss_feed(listed, base_url, ttl_minutes=None), RSS_TYPE, None)
                 return
         if path in ("/rss.xml", "/atom.xml"):
             body = (rss_feed if path == "/rss.xml" else atom_feed)(published, base_url)
