@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from schemas import Article, EnrichedArticle, Message, Topic, decode, topic_for
 from services.runtime import (
@@ -25,6 +25,7 @@ from services.runtime import (
     Transport,
 )
 from services.runtime.processor import Handler
+from services.runtime.service import Runner
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Message)
@@ -127,8 +128,8 @@ class Stream:
             concurrency=concurrency,
         )
 
-    def start(self, processor: Processor[Any]) -> asyncio.Event:
-        """Run `processor` in the background; set the returned event to stop it."""
+    def start(self, processor: Runner) -> asyncio.Event:
+        """Run `processor` (or a source) in the background; set the returned event to stop it."""
         stop = asyncio.Event()
         self.tasks.append(asyncio.create_task(processor.run(stop)))
         return stop

@@ -30,21 +30,22 @@ from datetime import UTC, datetime
 
 import msgspec
 
-from schemas import Article, EnrichedArticle, LaunchEvent, LaunchReport, Message
+from schemas import AlertDelivery, Article, EnrichedArticle, LaunchEvent, LaunchReport, Message
 from schemas.launches import UNKNOWN_COUNTRY_KEY
 from services.enricher import metrics
 from services.enricher.correlation import AlertPolicy, EventBook, correlation_key
+from services.enricher.delivery import DeliverySettings, deliveries_for, open_delivery
 from services.enricher.gazetteer import Gazetteer, default_gazetteer
 from services.enricher.tagging import tag_article
 from services.runtime.records import TopicPartition
 from services.runtime.settings import setting
-from services.runtime.spec import ServiceSpec, Stage, StageContext, StageSpec
+from services.runtime.spec import ServiceSpec, SourceSpec, Stage, StageContext, StageSpec
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class EnricherSettings:
+class EnricherSettings(DeliverySettings):
     alert_updates: bool = setting(
         True, "raise `update` alerts when a launch's type, count or outcome changes"
     )
@@ -97,6 +98,7 @@ class Correlator:
         for alert in outcome.alerts:
             metrics.ALERTS_RAISED.labels(str(alert.kind)).inc()
             outputs.append(alert)
+            outputs.extend(deliveries_for(alert, self._settings, alert.raised_at))
         return outputs
 
 
@@ -133,6 +135,7 @@ ENRICHER = ServiceSpec(
     stages=(
         StageSpec(name="tag", consumes=Article, open=open_tagger),
         StageSpec(name="correlate", consumes=LaunchReport, open=open_correlator, exactly_once=True),
+        SourceSpec(name="deliver", table=AlertDelivery, open=open_delivery),
     ),
     http_port=8083,
     settings_type=EnricherSettings,

@@ -8,16 +8,17 @@ again must raise no alert twice.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from datetime import date
-from typing import Any
 
 import pytest
 import pytest_asyncio
 
 from schemas import (
+    AlertDelivery,
     AlertKind,
     Article,
     EnrichedArticle,
@@ -28,9 +29,9 @@ from schemas import (
 )
 from services.enricher.service import ENRICHER, EnricherSettings
 from services.runtime import Transport
-from services.runtime.service import processor_for
+from services.runtime.service import open_runners
 from services.runtime.settings import RuntimeSettings
-from services.runtime.spec import StageContext, StageSpec
+from tests.alert_receiver import AlertReceiver
 from tests.streams import Stream, eventually
 from tests.unit.enricher.articles import bundled_article
 
@@ -60,25 +61,28 @@ LAUNCHES = {
 async def enricher_stream(transport: Transport) -> AsyncIterator[Stream]:
     stream = Stream(transport)
     await stream.create(
-        Article, EnrichedArticle, LaunchReport, LaunchEvent, LaunchAlert, partitions=3
+        Article,
+        EnrichedArticle,
+        LaunchReport,
+        LaunchEvent,
+        LaunchAlert,
+        AlertDelivery,
+        partitions=3,
     )
     yield stream
     for task in stream.tasks:
         task.cancel()
 
 
-async def run_enricher(stream: Stream, stack: AsyncExitStack) -> list[Any]:
-    """Starts the tagging and correlation stages as `launchwatch run enricher` does."""
+async def run_enricher(
+    stream: Stream, stack: AsyncExitStack, own: EnricherSettings | None = None
+) -> list[asyncio.Event]:
+    """Starts every stage of the enricher as `launchwatch run enricher` does."""
     settings = RuntimeSettings(topic_prefix=stream.prefix, group_id=stream.group_id)
-    context = StageContext(stream.transport, stream.routing)
-    stops = []
-    for stage in ENRICHER.stages:
-        if not isinstance(stage, StageSpec):
-            continue  # delivery is proven in test_alert_delivery
-        opened = await stack.enter_async_context(stage.open(EnricherSettings(), context))
-        processor = processor_for(ENRICHER, stage, opened, settings, stream.transport)
-        stops.append(stream.start(processor))
-    return stops
+    runners = await open_runners(
+        ENRICHER, settings, own or EnricherSettings(), stream.transport, stack
+    )
+    return [stream.start(runner) for runner in runners]
 
 
 def latest(events: list[LaunchEvent]) -> dict[str, LaunchEvent]:
@@ -152,3 +156,31 @@ async def test_a_restarted_enricher_raises_no_alert_twice(enricher_stream: Strea
     assert Counter(alert.kind for alert in alerts)[AlertKind.NEW] == 2
     events = latest(await stream.messages(LaunchEvent))
     assert sorted(event.report_count for event in events.values()) == [1, 2]
+
+
+async def test_every_new_alert_reaches_the_webhook_once(enricher_stream: Stream) -> None:
+    stream = enricher_stream
+    await stream.write([bundled_article(file) for file in SEEDS])
+    with AlertReceiver() as receiver:
+        async with AsyncExitStack() as stack:
+            stops = await run_enricher(
+                stream, stack, EnricherSettings(alert_webhook_url=receiver.url + "/hooks/launch")
+            )
+            await eventually(
+                lambda: asyncio.sleep(0, receiver.accepted),
+                lambda accepted: len(accepted) == 3,
+                "three alerts delivered",
+            )
+            rows = await eventually(
+                lambda: stream.messages(AlertDelivery),
+                lambda found: sum(row.status == "delivered" for row in found) == 3,
+                "the outbox says so",
+            )
+            await stream.stop_all(*stops)
+    alerts = await stream.messages(LaunchAlert)
+    delivered = {row.alert.alert_id for row in rows if row.status == "delivered"}
+    assert delivered == {alert.alert_id for alert in alerts}
+    assert {request.body["event_id"] for request in receiver.accepted.values()} == {
+        alert.event_id for alert in alerts
+    }
+    assert receiver.repeats == 0
