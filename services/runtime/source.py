@@ -15,6 +15,10 @@ together or not at all, and a member that lost the partition is fenced, so
 its late write fails with `PartitionLost` instead of duplicating the new
 owner's. When partitions are revoked their rows disappear from the view and
 writes in progress finish first.
+
+A row nobody can read (not JSON, or not the table's message type) is moved to
+``<table>.dlq`` with the reason, and a tombstone removes it from the table in
+the same transaction, so it neither stops the source nor comes back.
 """
 
 from __future__ import annotations
@@ -24,10 +28,11 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Generic, Protocol, TypeVar
 
-from schemas import Message, WireError, decode, topic_for
+from schemas import Message, UndecodableMessage, WireError, decode, topic_for
 from services.runtime import metrics
+from services.runtime.deadletter import DeadLetterReason, dead_letter
 from services.runtime.errors import PartitionLost, TransportError
-from services.runtime.records import TopicPartition
+from services.runtime.records import ConsumedRecord, OutgoingRecord, TopicPartition
 from services.runtime.routing import Routing
 from services.runtime.transport import RebalanceHooks, Subscription, Transport
 
@@ -171,6 +176,7 @@ class SourceRunner(Generic[Row]):
     async def _follow(self, subscription: Subscription) -> None:
         records = await subscription.poll(timeout_s=self._poll_timeout_s, max_records=500)
         unprepared: set[TopicPartition] = set()
+        poison: list[tuple[ConsumedRecord, WireError]] = []
         for record in records:
             partition = record.topic_partition
             rows = self.view._rows.get(partition)
@@ -190,11 +196,48 @@ class SourceRunner(Generic[Row]):
                 continue
             try:
                 rows[record.key] = decode(self._table, record.value, record.headers)
-            except WireError as error:
-                # A broken subscription cannot be polled; it is reported, not fatal.
-                metrics.FAILED.labels(self.service, record.topic, "invalid").inc()
-                log.error(
-                    "ignoring an unreadable row of %s@%d: %s", record.topic, record.offset, error
-                )
+            except WireError as unreadable:
+                rows.pop(record.key, None)
+                poison.append((record, unreadable))
+        for record, problem in poison:
+            await self._dead_letter(subscription, record, problem)
         if records:
             self.view.changed.set()
+
+    async def _dead_letter(
+        self, subscription: Subscription, record: ConsumedRecord, error: WireError
+    ) -> None:
+        """Move an unreadable row to ``<table>.dlq`` and remove it from the table, together.
+
+        A row nobody can read cannot be worked on; left in the table it would
+        be met again on every load. Its tombstone, written in the same
+        transaction as the dead letter, removes it for good, and the original
+        bytes stay in the DLQ for an operator to repair and write back.
+        """
+        reason: DeadLetterReason = (
+            "undecodable" if isinstance(error, UndecodableMessage) else "invalid"
+        )
+        log.error("dead-lettering the unreadable row %s@%d: %s", record.topic, record.offset, error)
+        letter = dead_letter(
+            record,
+            reason=reason,
+            error=str(error),
+            consumer_group=self.group_id,
+            service=self.service,
+            attempts=0,
+        )
+        assert record.key is not None
+        tombstone = OutgoingRecord(record.topic, record.key, None)
+        partition = record.topic_partition
+        lock = self.view._locks.get(partition)
+        if lock is None:
+            return  # revoked meanwhile: the new owner meets the row and moves it
+        async with lock:
+            try:
+                await subscription.complete(
+                    partition, self.view._positions[partition], [letter, tombstone]
+                )
+            except PartitionLost:
+                return
+        metrics.FAILED.labels(self.service, record.topic, reason).inc()
+        metrics.DEAD_LETTERS.labels(self.service, record.topic).inc()
