@@ -184,3 +184,46 @@ async def test_every_new_alert_reaches_the_webhook_once(enricher_stream: Stream)
         alert.event_id for alert in alerts
     }
     assert receiver.repeats == 0
+
+
+async def test_a_failing_receiver_holds_up_nothing_and_gets_its_alerts_when_back(
+    enricher_stream: Stream,
+) -> None:
+    stream = enricher_stream
+    await stream.write([bundled_article(file) for file in SEEDS])
+    with AlertReceiver() as receiver:
+        receiver.mode = "fail"  # 503 with Retry-After
+        own = EnricherSettings(
+            alert_webhook_url=receiver.url,
+            alert_delivery_backoff_s=0.2,
+            alert_delivery_max_backoff_s=1.0,
+        )
+        async with AsyncExitStack() as stack:
+            stops = await run_enricher(stream, stack, own)
+            await eventually(
+                lambda: stream.messages(EnrichedArticle),
+                lambda found: len(found) == len(SEEDS),
+                "every report correlated while the receiver fails",
+            )
+            alerts = await eventually(
+                lambda: stream.messages(LaunchAlert),
+                lambda found: len(found) == 3,
+                "the three alerts raised while the receiver fails",
+            )
+            await eventually(
+                lambda: asyncio.sleep(0, receiver.answered(503)),
+                lambda failures: failures >= 3,
+                "the receiver refused deliveries",
+            )
+            assert receiver.accepted == {}
+            receiver.mode = "ok"
+            await eventually(
+                lambda: asyncio.sleep(0, receiver.accepted),
+                lambda accepted: len(accepted) == 3,
+                "the three alerts delivered once the receiver is back",
+            )
+            await stream.stop_all(*stops)
+    assert {request.body["alert_id"] for request in receiver.accepted.values()} == {
+        alert.alert_id for alert in alerts
+    }
+    assert receiver.repeats == 0
