@@ -14,7 +14,7 @@ _I = re.IGNORECASE
 TRIGGER = re.compile(
     r"\b(?:test[\s\-]?fir(?:ed|es|ing|e)|launch(?:ed|es|ing)?|fir(?:ed|es|ing)|fire[sd]?"
     r"|test(?:ed|s|ing)?"
-    r"|shot|shoots?|lobbed|lobs?|salvos?|barrages?|volleys?|lift(?:ed|s)? off|liftoff"
+    r"|shot|shoots?|lobbed|lobs?|salvos?|barrages?|volleys?|lift(?:ed|s)?[\s\-]off|liftoff"
     r"|blast(?:ed|s)? off"
     r"|flight[\s\-]test(?:ed|s|ing)?|test[\s\-]launch(?:ed|es|ing)?)\b",
     _I,
@@ -22,17 +22,72 @@ TRIGGER = re.compile(
 """Words that speak of a launch (in any of its senses)."""
 
 VERB_TRIGGER = re.compile(
-    r"\b(?:test[\s\-]?fire[sd]?|launched|fired|tested|shot|lobbed|lifted off|blasted off"
-    r"|flight[\s\-]tested"
+    r"\b(?:test[\s\-]?fire[sd]|launched|fired|tested|shot|lobbed|lifted off|blasted off"
+    r"|flight[\s\-]tested|flight[\s\-]tests"
     r"|test[\s\-]launched|fires|launches|tests|lobs|conducts|conducted|carried out|carries out)\b",
     _I,
 )
-"""Finite verbs that state a launch happened (headlines use the present)."""
+"""Finite verbs that state a launch happened (headlines use the present).
+
+Base forms ("test-fire", "fire") are absent on purpose: they follow "to" or a
+modal ("plans to test-fire") and never state that a launch happened.
+"""
+
+STRIKE = re.compile(
+    r"\b(?:struck|hit|pounded|targeted|attacked|slammed)\s+(?:[\w\u2019'\-.,]+\s+){0,10}?"
+    r"with\s+(?:[\w\u2019'\-.,]+\s+){0,6}?(?:missiles?|rockets?|projectiles?|ICBMs?|IRBMs?"
+    r"|SRBMs?)\b"
+    r"|\b(?:struck|hit)\s+by\s+(?:[\w\u2019'\-]+\s+){0,5}?(?:missiles?|rockets?|projectiles?)\b"
+    r"|\b(?:missiles?|rockets?|projectiles?)\s+(?:also\s+)?(?:hit|struck|slammed into)\b"
+    r"|\b(?:put|placed|puts|places|sent|lofted)\s+(?:[\w\u2019'\-]+\s+){0,5}?into\s+(?:an?\s+)?"
+    r"(?:[\w\-]+\s+)?orbit\b",
+    _I,
+)
+"""A launch told without a launch word: a strike ("struck Dnipro with a new
+missile", "struck by a Houthi missile", "a missile hit the vessel") or an orbit
+reached ("put an imaging satellite into orbit"). The match starts at the verb (or
+the missile noun), which then counts as a launch verb."""
+
+INFINITIVE = re.compile(
+    r"(?<!\bprior )(?<!\bsimilar )(?<!\bcompared )(?<!\baddition )(?<!\baccording )"
+    r"(?<!\bclose )(?<!\bnext )(?<!\bup )(?<!\bleading )"
+    r"\bto\s+(?:\w+ly\s+)?$",
+    _I,
+)
+"""A launch word right after "to" is an infinitive ("expected Iran to launch
+missiles", "quicker to launch"): a plan or a capability, not an event; "prior to
+launch" and the like use the noun."""
+
+NOUN_BEFORE = re.compile(
+    r"\b(?:the|a|an|its|their|his|her|these|those|such|of|including|more|any|no|practice|test"
+    r"|missile|missiles|rocket|rockets|satellite|ICBM|ballistic|cruise|recent|previous|latest|new"
+    r"|first|second|third|last|further|future|two|three|several|many|multiple|frequent|repeated"
+    r"|regular|routine)\s+$",
+    _I,
+)
+"""Before "launches", "tests" or "fires", these make the word a plural noun
+("missile launches", "including practice launches"), not a headline verb."""
+
+HEADLINE_FUTURE = re.compile(
+    r"\b(?:to|will)\s+(?:\w+ly\s+)?(?:launch|fire|test|test[\s\-]fire|test[\s\-]launch|hold|conduct"
+    r"|stage|carry out|begin|resume|start)\b",
+    _I,
+)
+"""Headline future ("Russia to hold drills including missile launches")."""
+
+DATED_LAUNCH = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last week|last night"
+    r"|this week|today)[\u2019']s\s+(?:[\w\-]+\s+){0,3}$",
+    _I,
+)
+"""A launch noun owned by a recent day ("Saturday's launch", "Monday's failed
+test") names a launch that happened."""
 
 REALIS = re.compile(
     r"\b(?:conducted|conducts|carried out|staged|stages|performed|supervised|oversaw"
     r"|oversees|observed"
     r"|guided|watched|attended|confirmed|detected|declared|announced|said|says|reported|claimed"
+    r"|condemn\w*|denounc\w*|protested|critici[sz]ed|voiced concern|in response to"
     r"|flew|hit|struck|striking|successful(?:ly)?|took place|occurred|involved|demonstrated"
     r"|showed|splashed|landed|exploded|failed|crashed|intercepted|verified)\b",
     _I,
@@ -47,8 +102,9 @@ MISSILE = re.compile(
 """Nouns that make a sentence about missiles or rockets, named or not."""
 
 NOT_LAUNCH_NOUN = re.compile(
-    r"\blaunch(?:er|ers)?[\s\-](?:vehicles?|pads?|sites?|platforms?|ceremon(?:y|ies)|events?|dates?"
-    r"|windows?|tubes?|systems?|facilit(?:y|ies)|complex(?:es)?|stations?|part(?:y|ies)|trucks?)\b"
+    r"\blaunch(?:er|ers|ing)?[\s\-](?:vehicles?|pads?|sites?|platforms?|ceremon(?:y|ies)|events?|dates?"
+    r"|windows?|tubes?|systems?|facilit(?:y|ies)|complex(?:es)?|stations?|part(?:y|ies)|trucks?"
+    r"|grounds?|contracts?|customers?|market|services?|providers?|costs?|prices?)\b"
     r"|\blaunchers?\b",
     _I,
 )
@@ -56,13 +112,17 @@ NOT_LAUNCH_NOUN = re.compile(
 
 OTHER_SENSE = re.compile(
     r"\blaunch(?:ed|es|ing)?\s+(?:(?:a|an|the|its|their|his|her|our|new"
-    r"|another)\s+)*(?:[\w\-\u2019']+\s+){0,3}?"
+    r"|another)\s+)*"
+    r"(?:(?!(?:by|from|of|with|at|in|on|into|toward|towards|for|to|and|or|that|which)\b)"
+    r"[\w\-\u2019',]+\s+){0,5}?"
     r"(?:investigations?|probes?|inquir(?:y|ies)|campaigns?|offensives?|products?|phones?"
     r"|smartphones?"
     r"|apps?|websites?|services?|initiatives?|bids?|appeals?|lawsuits?|reviews?|programs?"
     r"|programmes?"
     r"|funds?|brands?|models?|company|startups?|warships?|destroyers?|frigates?|ships?|vessels?"
-    r"|boats?|carriers?|corvettes?|careers?|talks|negotiations"
+    r"|boats?|carriers?|corvettes?|submarines?|careers?|talks|negotiations|drives?|hiring"
+    r"|recruitment|comebacks?|handsets?|flagships?|devices?|gadgets?|cars?|SUVs?|games?"
+    r"|remakes?|films?|movies?|albums?|books?|tenders?|IPOs?|shares|bonds|crackdowns?"
     r"|attacks?\s+on\s+\w+\s+(?:policy|plan))\b",
     _I,
 )
@@ -76,7 +136,14 @@ NEGATED = re.compile(
 )
 """A denial just before the launch word ("has not yet been flight-tested")."""
 
-DENIAL = re.compile(r"\b(?:denied|denies|deny|dismissed reports?|false reports?|no launch)\b", _I)
+DENIAL = re.compile(
+    r"\b(?:denied|denies|deny|denying|(?:dismissed|dismisses|rejected|rejects|refuted|refutes)"
+    r"\s+(?:the\s+)?(?:reports?|claims?|allegations?|rumou?rs?)|false reports?|no launch"
+    r"|fake news|rumou?rs?|not to believe|baseless|unfounded|hoax|in error|by mistake"
+    r"|false alarm|no (?:missiles?|rockets?) (?:was|were|had been) (?:fired|launched))\b",
+    _I,
+)
+"""A denial, a rumour or an alarm sent in error: whatever launch it names did not happen."""
 
 PLANNED = re.compile(
     r"\b(?:will|would|could|may|might|shall|can|plans?|planning|planned|intends?|intending|intended"
@@ -94,6 +161,7 @@ HISTORICAL = re.compile(
     r"\b(?:for decades|for years|decades|in the past|in history|history|historic(?:al)?|last year"
     r"|years ago|months ago|a year ago|since (?:19|20)\d{2}|in recent years"
     r"|has conducted \w+ (?:launches|tests)|has launched \w+ missiles|so far this year"
+    r"|(?:has|have) been used|used in combat|in the decades since"
     r"|(?:the|its) last (?:\w+\s+){0,3}(?:test|launch)\w* (?:was|came)|record|to date)\b",
     _I,
 )
@@ -111,17 +179,18 @@ CONTEXT_NOT_LAUNCH = re.compile(
     r"|purchas\w+|buy|buys|bought|buying|acquir\w+|procure\w*|deals?|contracts?|sales?"
     r"|sell\w*|deliver\w*"
     r"|sanction\w*|engine tests?|(?:test|tests|testing) of (?:\w+\s+){0,4}(?:engines?|motors?)"
-    r"|static[\s\-]fire|ground (?:jet )?tests?|ground-based tests?|nuclear tests?|simulat\w+"
-    r"|budget|spending|funding|factory|production|produc(?:e|es|ed|ing)|manufactur\w+|exports?"
+    r"|static[\s\-]fire|ground (?:jet )?tests?|ground-based tests?|nuclear tests?|simulations?"
+    r"|premiere\w*|review|arcade|consoles?|budget|spending|funding|factory|production|produc(?:e|es|ed|ing)|manufactur\w+|exports?"
     r"|talks|summit|treaty|museum|anniversary|film|movie|game)\b",
     _I,
 )
 """What an article speaks of instead of a launch: parades, deals, sanctions, engines."""
 
 STRONG_NOT_LAUNCH = re.compile(
-    r"\b(?:engine tests?|(?:test|tests|testing) of (?:\w+\s+){0,4}(?:engines?|motors?)"
-    r"|static[\s\-]fire"
-    r"|ground (?:jet )?tests?|ground-based tests?|nuclear tests?|simulat\w+|parades?|paraded)\b",
+    r"\b(?:engine tests?|(?:test|tests|testing) of (?:[\w\-]+\s+){0,5}(?:engines?|motors?)"
+    r"|static[\s\-](?:fire|fired|firing|tests?)|test beds?|test stands?"
+    r"|ground (?:jet )?tests?|ground-based tests?|nuclear tests?|simulations?"
+    r"|simulated (?:an? )?(?:\w+ )?(?:launch|attack|strike|firing)s?|parades?|paraded)\b",
     _I,
 )
 """Tests and shows that are not flights, even when the sentence says "test" or "launch"."""
@@ -188,3 +257,26 @@ SAME_LAUNCH_AFTER = re.compile(
 )
 SOON = re.compile(r"\b(?:shortly|soon|moments|seconds|minutes|right|just|immediately)\s+$", _I)
 """A cue like "shortly after launch" speaks of the same flight, not an earlier one."""
+
+LAUNCH_OCCASION = re.compile(
+    r"\blaunch(?:ing)?[\s\-](?:windows?|dates?|pads?|preparations?|schedules?|notices?)\b", _I
+)
+"""A launch window, date or pad: what a notice or a preparation speaks of."""
+
+PLAN_WORDS = re.compile(
+    r"\b(?:prepar\w+|plans?|planned|planning|will|to be held|scheduled|upcoming|imminent|notif\w+"
+    r"|NOTAM|notice to airmen|ahead of|expected|expects|may|could|intends?)\b",
+    _I,
+)
+"""A sentence that names a launch window, a launch pad or a notice, and speaks of
+what is coming: a plan, not another sense of "launch"."""
+
+SAYING_BEFORE = re.compile(
+    r"\b(?:said|says|reported|announced|told|stated|added|confirmed)\s+$", _I
+)
+""""said earlier on Thursday": "earlier" dates the saying, not an earlier launch."""
+
+TIME_SPAN_BEFORE = re.compile(
+    r"\b(?:days?|weeks?|months?|hours?|year|shortly|soon|just|only|two|three|a)\s+$", _I
+)
+""""days after", "a week after": a time span makes "after" point at an earlier launch."""

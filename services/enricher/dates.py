@@ -61,6 +61,8 @@ _SMALL_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _SAYING = r"(?:said|says|reported|reports|announced|announces|stated|claimed|confirmed|revealed)"
 _SAID_BEFORE = re.compile(_SAYING + r"\s+(?:on\s+)?$")
 _SAID_AFTER = re.compile(r"^(?:\s+(?:it\s+)?|,\s*)" + _SAYING + r"\b")
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'/\-]*(?:,\s*[A-Z][\w .'\-]*)?,\s*$")
+""""SEOUL, May 28 (Agency) -": the date a dateline gives is when the story was filed."""
 
 
 class Precision(IntEnum):
@@ -106,6 +108,7 @@ class DateResolver:
             report = bool(
                 _SAID_BEFORE.search(text[max(0, start - 16) : start])
                 or _SAID_AFTER.match(text[end : end + 20])
+                or (offset == 0 and _DATELINE.match(text[:start]))
             )
             found.append(
                 DateMention(offset + start, offset + end, match.group(), day, precision, report)

@@ -10,6 +10,7 @@ Friday") stands in only when nothing dates the launch itself.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date, datetime
 
@@ -28,7 +29,7 @@ from schemas.launches import FactName
 from services.enricher import cues
 from services.enricher.dates import DateMention, DateResolver, Precision
 from services.enricher.gazetteer import Actor, Agency, Found, Gazetteer, Official, Site, Weapon
-from services.enricher.quantities import count_before, quantities
+from services.enricher.quantities import count_before, quantities, singular_before
 from services.enricher.recognition import Reading, Recognition, specific_type
 
 
@@ -96,7 +97,13 @@ def _country(primary: Reading, event: list[Reading], evidence: _Evidence) -> str
             return _chosen_actor(primary, found, evidence)
     before = [f for f in actors if f.start < trigger]
     if before:
-        return _chosen_actor(primary, before[-1], evidence)
+        chosen = before[-1]
+        # "Israel and the United States tested": the first of a joint subject leads.
+        while (index := before.index(chosen)) > 0 and _JOINT.match(
+            text[before[index - 1].end - base : chosen.start - base]
+        ):
+            chosen = before[index - 1]
+        return _chosen_actor(primary, chosen, evidence)
     for reading in event:
         for found in reading.weapons(before=reading.passing_at):
             entry = found.entry
@@ -114,6 +121,9 @@ def _country(primary: Reading, event: list[Reading], evidence: _Evidence) -> str
     for reading in event:
         tally.update(f.entry.country for f in reading.founds if isinstance(f.entry, Actor))
     return tally.most_common(1)[0][0] if tally else None
+
+
+_JOINT = re.compile(r"^\s+(?:and|together with|with)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def _chosen_actor(reading: Reading, found: Found, evidence: _Evidence) -> str:
@@ -234,6 +244,40 @@ def _count(event: list[Reading], evidence: _Evidence) -> int | None:
             if count is not None:
                 evidence.add("count", reading, start, end, text[start - base : end - base])
                 return count
+    return _singular_count(event, evidence)
+
+
+def _singular_count(event: list[Reading], evidence: _Evidence) -> int | None:
+    """One missile when the sentence stating the launch names it in the singular.
+
+    "Fired a long-range ballistic missile" is one; "fired ballistic missiles",
+    "a barrage of rockets" are not counted. Headlines drop the article, so there
+    a singular noun alone is enough. The first launch sentence that names what
+    flew decides.
+    """
+    for reading in event:
+        if not (reading.is_candidate or reading is event[0]) or reading.realis_at is None:
+            continue
+        base, text = reading.sentence.start, reading.sentence.text
+        limit = reading.passing_at if reading.passing_at is not None else base + len(text)
+        nouns = [(f.start, f.end) for f in reading.weapons(after=reading.realis_at, before=limit)]
+        nouns += [
+            (base + m.start(), base + m.end())
+            for m in cues.MISSILE.finditer(text)
+            if reading.realis_at <= base + m.start() < limit
+        ]
+        if not nouns:
+            continue
+        start, end = min(nouns)
+        noun = text[start - base : end - base]
+        headline = not reading.in_text or reading.sentence.index < 0
+        prefix = text[: start - base]
+        plural = noun.endswith(("s", "S")) and not noun.endswith(("ss", "SS"))
+        if singular_before(prefix, noun) or (headline and not plural):
+            evidence.add("count", reading, start, end, noun)
+            return 1
+        if plural:
+            return None
     return None
 
 

@@ -21,7 +21,7 @@ COUNT_BEFORE = re.compile(
     r"\b"
     + _NUMBER
     + r"\s+(?:(?:more|new|newly|developed|newly-developed|\w+-range|ballistic|cruise"
-    r"|strategic|tactical|hypersonic|short|long|medium|advanced|sea-to-surface|[\w\-]+)\s+){0,3}$",
+    r"|strategic|tactical|hypersonic|short|long|medium|advanced|sea-to-surface|[\w\-.]+)\s+){0,3}$",
     re.IGNORECASE,
 )
 """A number ending just before a weapon noun ("two newly developed ... missiles")."""
@@ -105,15 +105,38 @@ def _number(text: str) -> float | None:
         return None
 
 
+_NAME_BEFORE = re.compile(r"(?:[\-\u2010\u2011]|\b[A-Z][\w\-]*\s)$")
+"""A number glued to a name ("Hwasong-18", "Qaem-100", "Arrow 3") is part of the name."""
+
+
 def count_before(prefix: str) -> int | None:
     """The count stated just before a weapon noun whose text starts after `prefix`."""
-    match = COUNT_BEFORE.search(prefix[-80:])
-    if match is None:
+    window = prefix[-80:]
+    match = COUNT_BEFORE.search(window)
+    if match is None or _NAME_BEFORE.search(window[: match.start("number")]):
         return None
     value = _number(match["number"])
     if value is None or not 1 <= value <= 500:
         return None
     return int(value)
+
+
+SINGULAR_BEFORE = re.compile(
+    r"\b(?:a|an|one|single|the)\s+(?:[\w\u2019'\-.]+\s+){0,5}$", re.IGNORECASE
+)
+""""a long-range ballistic missile", "the new Hwasong-19": one missile."""
+
+
+def singular_before(prefix: str, noun: str) -> bool:
+    """Whether a weapon noun that starts after `prefix` names exactly one missile."""
+    if noun.endswith(("s", "S")) and not noun.endswith(("ss", "SS")):
+        return False
+    window = prefix[-80:]
+    if re.search(
+        r"\b(?:of|and|or|several|multiple|more|other)\s+(?:[\w\-]+\s+){0,3}$", window, re.I
+    ):
+        return False
+    return bool(SINGULAR_BEFORE.search(window))
 
 
 def quantities(text: str) -> list[Quantity]:

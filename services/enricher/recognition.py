@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from schemas import EntityKind, Modality
 from services.enricher import cues
 from services.enricher.dates import DateMention, DateResolver, Precision
-from services.enricher.gazetteer import Found, Gazetteer, Weapon
+from services.enricher.gazetteer import Found, Gazetteer, Site, Weapon
 from services.enricher.sentences import Sentence
 
 HISTORY_DAYS = 14
@@ -25,6 +25,9 @@ HISTORY_DAYS = 14
 
 LEAD_SENTENCES = 6
 """Where an article states its news: the title and its first sentences."""
+
+COMMERCIAL_LEAD = 3
+"""A space operator named in the title or the first sentences makes the article space news."""
 
 
 @dataclass
@@ -107,19 +110,35 @@ def read_sentence(
     triggers = [
         m for m in cues.TRIGGER.finditer(text) if not any(s <= m.start() < e for s, e in excluded)
     ]
-    reading.launch_language = bool(cues.TRIGGER.search(text))
+    triggers += list(cues.STRIKE.finditer(text))
+    triggers.sort(key=lambda m: m.start())
+    reading.launch_language = bool(cues.TRIGGER.search(text)) or bool(triggers)
     reading.about_missile = bool(
-        cues.MISSILE.search(text) or any(f.kind is EntityKind.WEAPON for f in founds)
+        cues.MISSILE.search(text)
+        or any(f.kind is EntityKind.WEAPON or _is_launch_site(f) for f in founds)
     )
     reading.commercial = bool(gazetteer.operators_in(text))
     if not reading.about_missile or (reading.launch_language and not triggers):
-        # Only other senses of "launch" (a phone, a warship, a launch tube).
-        reading.modality = Modality.NOT_A_LAUNCH if reading.launch_language else None
+        # Only other senses of "launch" (a phone, a warship, a launch tube), or a
+        # launch window or pad named with what is coming.
+        if (
+            reading.launch_language
+            and cues.LAUNCH_OCCASION.search(text)
+            and cues.PLAN_WORDS.search(text)
+        ):
+            reading.modality = Modality.PLANNED
+        else:
+            reading.modality = Modality.NOT_A_LAUNCH if reading.launch_language else None
         return reading
     if reading.commercial or cues.STRONG_NOT_LAUNCH.search(text):
         reading.modality = Modality.NOT_A_LAUNCH
         return reading
     realis, planned, negated = _trigger_statuses(text, triggers)
+    if not in_text or sentence.index < 0:
+        future = cues.HEADLINE_FUTURE.search(text)
+        if future and (realis is None or future.start() <= realis):
+            reading.modality = Modality.PLANNED
+            return reading
     if cues.DENIAL.search(text) or (triggers and negated == len(triggers)):
         reading.modality = Modality.NEGATED
         return reading
@@ -141,13 +160,34 @@ def read_sentence(
     return reading
 
 
+def _is_launch_site(found: Found) -> bool:
+    """A launch facility (not a city or a sea) makes a sentence about launches."""
+    return (
+        found.kind is EntityKind.SITE
+        and isinstance(found.entry, Site)
+        and found.entry.kind == "site"
+    )
+
+
 def _passing_cue(reading: Reading, triggers: list[re.Match[str]]) -> int | None:
-    """Where a cue for an earlier launch begins, if a launch word or weapon follows it."""
+    """Where a cue for an earlier launch begins, if a launch word or weapon follows it.
+
+    "Said earlier on Thursday" dates the saying; in a headline a bare "after"
+    gives the cause of the news ("concern after Iran's Guards launch satellite"),
+    while "days after" still points at an earlier launch.
+    """
     start = reading.sentence.start
     text = reading.sentence.text
+    headline = not reading.in_text or reading.sentence.index < 0
     for cue in cues.PASSING.finditer(text):
         if cues.SAME_LAUNCH_AFTER.match(text, cue.end()) or cues.SOON.search(text, 0, cue.start()):
             continue  # "exploded shortly after launch": the same flight
+        word = cue.group().lower()
+        before = text[max(0, cue.start() - 30) : cue.start()]
+        if word == "earlier" and cues.SAYING_BEFORE.search(before):
+            continue
+        if headline and word in ("after", "following") and not cues.TIME_SPAN_BEFORE.search(before):
+            continue
         if any(t.start() > cue.start() for t in triggers):
             return start + cue.start()
     return None
@@ -163,17 +203,35 @@ def _trigger_statuses(text: str, triggers: list[re.Match[str]]) -> tuple[int | N
         if cues.NEGATED.search(prefix):
             negated += 1
             continue
-        if cues.PLANNED.search(prefix):
+        if cues.PLANNED.search(prefix) or cues.INFINITIVE.search(prefix):
             planned += 1
             continue
-        is_verb = bool(cues.VERB_TRIGGER.fullmatch(trigger.group()))
-        if realis is None and (is_verb or anchored):
+        word = trigger.group().lower()
+        is_verb = trigger.re is cues.STRIKE or bool(cues.VERB_TRIGGER.fullmatch(word))
+        if is_verb and word.endswith("s") and cues.NOUN_BEFORE.search(prefix):
+            is_verb = False  # "missile launches", "including practice launches"
+        dated = bool(cues.DATED_LAUNCH.search(prefix))
+        if realis is None and (is_verb or anchored or dated):
             realis = trigger.start()
     return realis, planned, negated
 
 
 def _is_old(dates: list[DateMention], published: date | None) -> bool:
+    """Whether the sentence dates its launch long before publication.
+
+    A recent day ("on Wednesday") wins over an old date in a side clause ("the
+    first deaths since the group began attacking shipping in November").
+    """
     if published is None:
+        return False
+    recent = published - timedelta(days=HISTORY_DAYS)
+    if any(
+        m.day is not None
+        and not m.is_report_date
+        and m.precision >= Precision.RELATIVE
+        and recent <= m.day <= published + timedelta(days=1)
+        for m in dates
+    ):
         return False
     for mention in dates:
         if mention.day is None or mention.is_report_date:
@@ -199,6 +257,12 @@ def recognise(readings: list[Reading]) -> Recognition:
     primary = next((r for r in lead if _leads_with_news(r)), None)
     if primary is None and len(candidates) >= 3:
         primary = next((r for r in candidates if _leads_with_news(r)), None)
+    if primary is not None:
+        overruled = _frame_rejection(readings, primary)
+        if overruled is not None:
+            result.rejected_as = overruled
+            result.mentions = [r for r in readings if _is_mention_like(r)]
+            return result
     if primary is None:
         result.rejected_as = _rejection(readings)
         result.mentions = [r for r in readings if _is_mention_like(r)]
@@ -229,6 +293,35 @@ def recognise(readings: list[Reading]) -> Recognition:
             result.mentions.append(reading)
         previous = reading
     return result
+
+
+def _frame_rejection(readings: list[Reading], primary: Reading) -> Modality | None:
+    """Why the headline and first sentence overrule a launch stated later, if they do.
+
+    The news is what the headline and lede say. When they speak of launches only
+    as denied, planned, past or in another sense, and no launch that happened is
+    stated there, a launch stated further down is background ("the missile had
+    been fired by Ukrainian air defences" under "Russia denies firing missile").
+    Space news: a commercial or civil operator named at the top, with no weapon
+    named where the launch is stated, makes the article about a space flight.
+    """
+    top = [r for r in readings if not r.in_text or r.sentence.index < COMMERCIAL_LEAD]
+    if any(r.commercial for r in top) and not _names_weapon(primary):
+        return Modality.NOT_A_LAUNCH
+    frame = [r for r in readings if not r.in_text or r.sentence.index == 0]
+    if primary in frame or any(r.is_candidate for r in frame):
+        return None
+    contrary = [r.modality for r in frame if r.modality is not None]
+    return contrary[0] if contrary else None
+
+
+def _names_weapon(reading: Reading) -> bool:
+    return any(
+        isinstance(f.entry, Weapon)
+        and not f.entry.descriptive
+        and str(f.entry.missile_type) != "space-launch"
+        for f in reading.weapons()
+    )
 
 
 def _speaks_of_launch(reading: Reading) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime
 
-from schemas import Article, EnrichedArticle, Entity, Span
+from schemas import Article, EnrichedArticle, Entity, Modality, Span
 from services.enricher.dates import DateResolver
 from services.enricher.facts import extract_facts, extract_mentions
 from services.enricher.gazetteer import Actor, Found, Gazetteer, Site, Weapon, default_gazetteer
@@ -28,6 +28,11 @@ def tag_article(
     readings = _readings(article, founds, gazetteer)
     recognition = recognise(readings)
     facts = extract_facts(recognition, gazetteer, article.published_at)
+    if facts is not None and facts.country is None:
+        # A launch with no launching state or group is a hobby, sports or
+        # figurative "rocket", not a report the product alerts on.
+        facts = None
+        recognition.rejected_as = Modality.NOT_A_LAUNCH
     if facts is not None:
         timezone = (facts.location.timezone if facts.location else None) or gazetteer.timezone_of(
             facts.country
