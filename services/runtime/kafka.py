@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -297,7 +297,26 @@ class KafkaSubscription(Subscription):
             records.extend(_record(message) for message in batches[tp])
             if batches[tp]:
                 self._positions[TopicPartition(*tp)] = batches[tp][-1].offset + 1
+        await self._catch_up_positions(batches)
         return records
+
+    async def _catch_up_positions(self, batches: Mapping[Any, Sequence[Any]]) -> None:
+        """Move the position of caught-up partitions past what no record shows.
+
+        A transaction's commit marker takes an offset but is never returned as
+        a record, so a partition read to its end would otherwise show a lag of
+        one per transaction forever. Where a fetch has answered (the high
+        watermark is known) and nothing was returned, the consumer's own
+        position is exact; asking for it costs no request then.
+        """
+        for tp in self._consumer.assignment():
+            if batches.get(tp) or self._consumer.highwater(tp) is None:
+                continue
+            try:
+                position = await self._consumer.position(tp)
+            except IllegalStateError:
+                continue  # revoked meanwhile
+            self._positions[TopicPartition(*tp)] = position
 
     async def complete(
         self, partition: TopicPartition, next_offset: int, outputs: Sequence[OutgoingRecord]
