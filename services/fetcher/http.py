@@ -17,7 +17,9 @@ What it guarantees:
 - Redirects are followed by hand, up to a limit, with loop detection, and
   reported hop by hop (permanent 301/308 versus temporary), because the
   fetcher moves a feed's stored URL only after permanent redirects.
-- Connect and read timeouts, plus a total deadline over all hops.
+- Connect and read timeouts, plus a total deadline over all hops. Time spent
+  waiting for a politeness slot does not count against it: that queue is the
+  fetcher's own, not the server's slowness.
 - The body is capped *after* content decoding, with a bounded decompressor:
   the raw stream is inflated at most up to the cap, so a gzip or deflate bomb
   is cut at the cap instead of being expanded in memory. Only encodings that
@@ -296,8 +298,8 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         progress = _Progress(url)
         try:
-            async with asyncio.timeout(self.settings.fetch_total_timeout_s):
-                return await self._follow(url, progress, headers, limit, html_only)
+            async with asyncio.timeout(self.settings.fetch_total_timeout_s) as deadline:
+                return await self._follow(url, progress, headers, limit, html_only, deadline)
         except TimeoutError:
             return self._result(
                 url,
@@ -337,6 +339,7 @@ class Fetcher:
         headers: dict[str, str],
         limit: int,
         html_only: bool,
+        deadline: asyncio.Timeout,
     ) -> FetchResult:
         visited = {url.split("#", 1)[0]}
         for _hop in range(self.settings.fetch_max_redirects + 1):
@@ -356,7 +359,13 @@ class Fetcher:
                 if self.politeness is not None
                 else contextlib.nullcontext()
             )
+            # The wait for a slot is not the server's time: the deadline pauses meanwhile.
+            loop = asyncio.get_running_loop()
+            queued, due = loop.time(), deadline.when()
+            deadline.reschedule(None)
             async with slot:
+                if due is not None:
+                    deadline.reschedule(due + loop.time() - queued)
                 try:
                     response = await self._client.send(request, stream=True)
                 except httpx.HTTPError as error:

@@ -10,9 +10,13 @@ nothing (the state says they were seen).
 
 Feed state lives in the compacted `fetcher.state`; a replica reads it whenever
 it is given partitions, so it resumes each feed where the last owner left it.
+A poll started before its partition was last assigned is dropped unwritten:
+the partition may have been with another replica meanwhile, which emitted
+what that poll found, and the state read at the assignment is the one to
+poll from.
 
 One article in several feeds: a replica remembers the ids of the articles it
-emitted recently (`FETCH_DEDUP_WINDOW` of them) and does not emit one twice.
+emitted recently (`DEDUP_WINDOW` of them) and does not emit one twice.
 Across replicas (two feeds with the same story owned by different replicas)
 the article may be emitted twice; both records carry the same `article_id`,
 so every consumer keyed by it (the parser, the enricher's events) treats them
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator
@@ -65,9 +70,13 @@ class FetcherSource:
         self._states: dict[str, FeedState] = {}
         self._emitted: OrderedDict[str, None] = OrderedDict()
         self._polling: dict[str, asyncio.Task[None]] = {}
+        self._assignments: dict[TopicPartition, int] = {}
+        """How many times each partition was assigned: a poll from an earlier one is stale."""
 
     async def prepare(self, partitions: frozenset[TopicPartition]) -> None:
         """Read every feed's state, so new partitions resume where their last owner was."""
+        for partition in partitions:
+            self._assignments[partition] = self._assignments.get(partition, 0) + 1
         table = await self._context.latest(FeedState)
         self._states = {state.feed_id: state for state in table.values()}
 
@@ -100,17 +109,16 @@ class FetcherSource:
                 if due <= now:
                     task = asyncio.create_task(self._poll(view, partition, feed, state))
                     self._polling[feed.feed_id] = task
-                    task.add_done_callback(self._forget)
+                    task.add_done_callback(functools.partial(self._forget, feed.feed_id))
                 else:
                     wake = min(wake, (due - now).total_seconds())
         metrics.FEEDS_OWNED.set(owned)
         metrics.FEEDS_STALE.set(stale)
         return max(wake, 0.05)
 
-    def _forget(self, finished: asyncio.Task[None]) -> None:
-        for key, task in list(self._polling.items()):
-            if task is finished:
-                del self._polling[key]
+    def _forget(self, key: str, finished: asyncio.Task[None]) -> None:
+        if self._polling.get(key) is finished:
+            del self._polling[key]
 
     async def _poll(
         self,
@@ -120,6 +128,7 @@ class FetcherSource:
         state: FeedState,
     ) -> None:
         now = datetime.now(UTC)
+        assignment = self._assignments.get(partition)
         try:
             result = await poll_feed(feed, state, client=self._client, now=now)
             metrics.POLLS.labels(result.state.status.value).inc()
@@ -131,6 +140,8 @@ class FetcherSource:
                     for entry in result.entries
                 )
             )
+            if self._assignments.get(partition) != assignment:
+                return  # polled from a state that may be outdated: the new owner's turn
             fresh = self._claim(pages)
             try:
                 await view.write(partition, [*fresh, result.state])
@@ -142,6 +153,8 @@ class FetcherSource:
         except Exception:
             # A fault of ours, not of the site (those are in the state): try again later.
             log.exception("polling %s failed", feed.url)
+            if self._assignments.get(partition) != assignment:
+                return
             retry = now + timedelta(seconds=self._settings.poll_min_s)
             self._states[feed.feed_id] = msgspec.structs.replace(state, next_poll_at=retry)
             return
