@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import email.utils
 import ipaddress
 import ssl
 import urllib.request
@@ -52,6 +51,7 @@ from schemas.vocabulary import FeedStatus
 from services.fetcher.guard import Blocked, NetworkPolicy, ResolutionFailed
 from services.fetcher.politeness import Politeness
 from services.fetcher.settings import FetcherSettings
+from services.retry_after import retry_after_s
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "
@@ -120,23 +120,9 @@ class FetchResult:
 
 
 def parse_retry_after(value: str | None, now: datetime, cap_s: float) -> float | None:
-    """Seconds to wait from `now` for a Retry-After (delta-seconds or HTTP date), in [0, cap]."""
-    if value is None:
-        return None
-    text = value.strip()
-    if not text:
-        return None
-    if text.isdigit():
-        seconds = float(int(text))
-    else:
-        try:
-            when = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - now).total_seconds()
-    return min(max(seconds, 0.0), cap_s)
+    """Seconds to wait from `now` for a Retry-After, at most `cap_s`; None when there is none."""
+    seconds = retry_after_s(value, now)
+    return None if seconds is None else min(seconds, cap_s)
 
 
 def media_type(content_type: str | None) -> str | None:

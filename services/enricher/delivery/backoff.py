@@ -14,31 +14,15 @@ turn into a tight loop).
 
 from __future__ import annotations
 
-import email.utils
 import random
-from datetime import UTC, datetime
+from datetime import datetime
+
+from services.retry_after import retry_after_s
 
 
 def parse_retry_after(value: str | None, now: datetime) -> float | None:
-    """Seconds from `now` that a Retry-After header asks for; None when absent or unreadable.
-
-    Both forms of RFC 9110 are read: delta-seconds (``120``) and an HTTP date
-    (``Wed, 29 Oct 2025 12:00:00 GMT``). A date in the past means zero.
-    """
-    if value is None:
-        return None
-    text = value.strip()
-    if not text:
-        return None
-    if text.isdigit():
-        return float(int(text))
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max((when - now).total_seconds(), 0.0)
+    """Seconds from `now` that a Retry-After header asks for; None when absent or unreadable."""
+    return retry_after_s(value, now)
 
 
 def backoff_s(
