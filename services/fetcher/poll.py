@@ -68,14 +68,22 @@ class PollResult:
     """A problem of a feed that was still usable (malformed XML that feedparser recovered)."""
 
 
-def initial_state(subscription: FeedSubscription, now: datetime) -> FeedState:
-    """The state of a feed never polled: due at once, at its subscribed URL."""
-    return FeedState(
+def initial_state(
+    subscription: FeedSubscription, now: datetime, interval_s: float | None = None
+) -> FeedState:
+    """The state of a feed never polled: due at once, at its subscribed URL.
+
+    Its interval starts at `interval_s` (the fetcher passes its floor): a new
+    feed is polled eagerly and slows down as it proves quiet, rather than
+    waiting minutes for its second poll.
+    """
+    state = FeedState(
         feed_id=subscription.feed_id,
         url=subscription.url,
         next_poll_at=now,
         updated_at=now,
     )
+    return state if interval_s is None else msgspec.structs.replace(state, interval_s=interval_s)
 
 
 def schedule_settings(client: Fetcher) -> schedule.ScheduleSettings:

@@ -101,7 +101,9 @@ class FetcherSource:
         for partition, rows in view.owned().items():
             for feed in rows.values():
                 owned += 1
-                state = self._states.get(feed.feed_id) or initial_state(feed, now)
+                state = self._states.get(feed.feed_id) or initial_state(
+                    feed, now, interval_s=schedule.min_s
+                )
                 stale += is_stale(state, now, settings=schedule)
                 if feed.feed_id in self._polling:
                     continue

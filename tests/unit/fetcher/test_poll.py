@@ -24,6 +24,7 @@ from services.fetcher.poll import (
     upgrades_scheme_only,
 )
 from services.fetcher.robots import RobotsCache
+from services.fetcher.schedule import ScheduleSettings, success_interval
 from tests.fetcher_site import FetcherSite, Item
 from tests.unit.fetcher.conftest import TEST_SETTINGS
 
@@ -334,3 +335,14 @@ async def test_concurrent_first_requests_to_a_site_fetch_robots_txt_once(
     answers = await asyncio.gather(*(robots.allowed(url) for url in urls))
     assert answers == [True] * 6
     assert site.state.hits("/robots.txt") == 1
+
+
+def test_a_new_feed_starts_at_the_floor_and_slows_down_as_it_stays_quiet() -> None:
+    sub = FeedSubscription(
+        feed_id=feed_id("https://news.example/rss"), url="https://news.example/rss", added_at=T0
+    )
+    state = initial_state(sub, T0, interval_s=5.0)
+    assert (state.interval_s, state.next_poll_at) == (5.0, T0)
+    floor = ScheduleSettings(min_s=5.0, max_s=3600.0, failure_max_s=3600.0)
+    quiet = success_interval(state.interval_s, 0, settings=floor)
+    assert 5.0 < quiet < 60.0
