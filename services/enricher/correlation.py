@@ -11,6 +11,7 @@ restart never raises a second `new` alert.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from schemas import (
     LaunchFactFields,
     MissileType,
     Outcome,
+    Place,
 )
 from schemas.ids import stable_id
 from schemas.launches import UNKNOWN_COUNTRY_KEY, FactName
@@ -237,15 +239,45 @@ def _similarity(event: LaunchEvent, facts: LaunchFactFields) -> int | None:
         if gap > 1:
             return None
         score += 2 - gap
-    if not compatible_types(str(event.missile_type), str(facts.missile_type)):
+    if not _same_vehicle(str(event.missile_type), str(facts.missile_type)):
         return None
     if event.missile_type == facts.missile_type and event.missile_type is not MissileType.UNKNOWN:
         score += 2
     if event.location and facts.location:
-        if event.location.name != facts.location.name:
+        if not _near(event.location, facts.location):
             return None
         score += 1
     return score
+
+
+_SAME_VEHICLE = frozenset({"ballistic", "space-launch"})
+"""A satellite launch is often first reported as a ballistic missile: the same rocket."""
+
+NEAR_KM = 250.0
+"""Two reports name places this close for one launch ("Pyongyang", "Sunan")."""
+
+
+def _same_vehicle(one: str, other: str) -> bool:
+    return compatible_types(one, other) or {one, other} <= _SAME_VEHICLE
+
+
+def _near(one: Place, other: Place) -> bool:
+    """The same place, or two places close enough to name one launch area."""
+    if one.name == other.name:
+        return True
+    if None in (one.latitude, one.longitude, other.latitude, other.longitude):
+        return False
+    return _distance_km(one, other) <= NEAR_KM
+
+
+def _distance_km(one: Place, other: Place) -> float:
+    lat1, lon1 = math.radians(one.latitude or 0.0), math.radians(one.longitude or 0.0)
+    lat2, lon2 = math.radians(other.latitude or 0.0), math.radians(other.longitude or 0.0)
+    a = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
 
 
 def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:

@@ -110,6 +110,9 @@ NOT_LAUNCH_NOUN = re.compile(
 )
 """Launch words naming equipment or occasions, not a launch ("launch vehicle", "launcher")."""
 
+SHOT_DOWN = re.compile(r"\b(?:shot|shoots?|shooting)\s+(?:\w+\s+){0,2}?down\b", _I)
+""""Shot down", "shoots them down": an interception, the defender's act, not the launch."""
+
 OTHER_SENSE = re.compile(
     r"\blaunch(?:ed|es|ing)?\s+(?:(?:a|an|the|its|their|his|her|our|new"
     r"|another)\s+)*"
@@ -167,6 +170,26 @@ HISTORICAL = re.compile(
 )
 """Launches long past, spoken of as background."""
 
+PAST_FRAME = re.compile(
+    r"\b(?:anniversar(?:y|ies)|\d+(?:st|nd|rd|th) year|years ago|decades ago|a year ago"
+    r"|(?:ten|twenty|thirty|forty|fifty|\d+) years (?:since|after|on)|looking back|in retrospect"
+    r"|hearings?|inquir(?:y|ies)|inquest|trial|testif(?:y|ied|ies|ying)|testimony|tribunal"
+    r"|verdict|court|lawsuit|commission of inquiry|opinion|op-ed|column(?:ist)?|essay|doctrine"
+    r"|memoir|historians?|remembered|commemorat\w+|memorial)\b",
+    _I,
+)
+"""What an article about the past says of itself: an anniversary, a hearing or trial
+about an old event, an opinion piece. With no recent date for its launch, the launch it
+names is history."""
+
+POSSESSIVE_DAY = re.compile(
+    r"\b(?:(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)|yesterday)"
+    r"[\u2019']s\s+(?:[\w\-]+\s+){0,3}?(?:attacks?|strikes?|launch(?:es)?|tests?|barrages?"
+    r"|salvos?|firings?|test-firings?|volleys?|bombardment|missile|missiles|rockets?)\b",
+    _I,
+)
+""""Tuesday's attack", "yesterday's launch": the day owns the launch."""
+
 PASSING = re.compile(
     r"\b(?:after|followed|follows|following|prior|previous|previously|earlier|preceding|since"
     r"|last (?:week|month)|a week ago|days ago|weeks ago)\b",
@@ -190,10 +213,16 @@ STRONG_NOT_LAUNCH = re.compile(
     r"\b(?:engine tests?|(?:test|tests|testing) of (?:[\w\-]+\s+){0,5}(?:engines?|motors?)"
     r"|static[\s\-](?:fire|fired|firing|tests?)|test beds?|test stands?"
     r"|ground (?:jet )?tests?|ground-based tests?|nuclear tests?|simulations?"
-    r"|simulated (?:an? )?(?:\w+ )?(?:launch|attack|strike|firing)s?|parades?|paraded)\b",
+    r"|simulated (?:an? )?(?:\w+ )?(?:launch|attack|strike|firing)s?|parades?|paraded"
+    r"|bowl(?:ed|er|ers|ing)|batsm[ae]n|batters?|wickets?|innings|stumps|cricket|yorkers?"
+    r"|goalkeeper|quarterback|touchdown|penalty kick|free kick"
+    r"|trailers?|box office|starring|cinemas?|screenplay|blockbuster)\b"
+    r"|\b\d{2,3}\s?(?:kph|km/h|mph)\b",
     _I,
 )
-"""Tests and shows that are not flights, even when the sentence says "test" or "launch"."""
+"""Tests and shows that are not flights, even when the sentence says "test" or "launch":
+engine runs, parades, and the sports and screen senses of "missile" and "rocket" (a
+bowler's "145 kph missile", a film trailer)."""
 
 AGAINST = re.compile(
     r"\b(?:against|intercept\w*|shoot(?:ing)? down|counter(?:ing)?"
@@ -202,13 +231,42 @@ AGAINST = re.compile(
 )
 """A weapon named as a target ("effective against cruise missiles"), not what flew."""
 
-PRESENCE = re.compile(
-    r"\b(?:attended|attend|supervised|supervises|oversaw|oversees|overseen|observed|watched|guided"
-    r"|inspected|presided|accompanied|present|led|directed|ordered|said|says|hailed|praised"
-    r"|expressed|personally)\b",
+NOT_THE_WEAPON_AFTER = re.compile(
+    r"^[\s\-]*(?:submarines?|subs\b|boats?\b|carriers?\b|defen[cs]es?\b|shields?\b"
+    r"|programs?\b|programmes?\b|arsenals?\b|stockpiles?\b|forces?\b|brigades?\b"
+    r"|units?\b|treat(?:y|ies)\b|technology\b|factor(?:y|ies)\b)",
     _I,
 )
-"""An official at the launch, or speaking of it."""
+"""A weapon noun that only describes something else ("ballistic-missile submarines",
+"missile defence", "the ballistic missile programme"): not what flew."""
+
+INTERCEPTING_AFTER = re.compile(
+    r"^\W*(?:\w+\W+){0,4}?(?:intercept\w*|shot\s+down|shoots?\s+down|downed|destroyed"
+    r"|neutrali[sz]ed|knocked\s+out)\b",
+    _I,
+)
+TEST_TARGET = re.compile(
+    r"\b(?:targets?|mock|simulated|dummy|drill|exercise|test(?:ed|s|ing)?)\b", _I
+)
+"""An interceptor that shot down incoming fire is the defence, not the launch reported;
+one tested against a target is the launch."""
+
+PRESENCE = re.compile(
+    r"\b(?:attended|attend|supervised|supervises|oversaw|oversees|overseen|observed|watched|guided"
+    r"|inspected|presided|accompanied|present|led|directed|ordered|personally|aboard|on board"
+    r"|attending|watching|witnessed|witnessing|looked on|on hand|visited|monitored|overseeing"
+    r"|supervising|guiding|observing|inspecting)\b",
+    _I,
+)
+"""An official at the launch: attending, watching, aboard, guiding it."""
+
+REMOTE = re.compile(
+    r"\b(?:congratulat\w*|hailed|praised|welcomed|condemn\w*|denounc\w*|critici[sz]\w*"
+    r"|sent (?:a )?(?:message|letter)|in a (?:message|letter|statement)|told reporters"
+    r"|phone call|called)\b",
+    _I,
+)
+"""An official who speaks of the launch from afar: a source, not present."""
 
 FAILURE = re.compile(
     r"\b(?:exploded|explodes|explosion|blew up|failed|fails|failure|crashed|crash|broke up"
@@ -216,13 +274,29 @@ FAILURE = re.compile(
     r"|malfunction\w*|unsuccessful|fizzled|went astray|lost contact|aborted|mid-air|midair)\b",
     _I,
 )
+EARLIER_FAILURE = re.compile(
+    r"\b(?:ha(?:s|ve|d)\s+(?:\w+\s+)?failed\s+(?:in|on)\s+(?:\w+\s+){0,2}(?:attempts?|tries|occasions)"
+    r"|(?:previous|earlier|past|prior|last|several|two|three|multiple)\s+(?:\w+\s+)?"
+    r"(?:attempts?|tries|launch(?:es)?|tests?)\s+(?:\w+\s+){0,3}?(?:failed|ended in failure"
+    r"|exploded|crashed)"
+    r"|(?:failed|failures?)\s+(?:\w+\s+){0,3}?(?:previous|earlier|past|prior)\s)",
+    _I,
+)
+"""A failure told of earlier attempts ("has failed in several previous attempts"), not of
+the launch reported."""
+
 SUCCESS = re.compile(
     r"\b(?:successful(?:ly)?|success|accurately|precisely|hit (?:the|its|their) targets?"
     r"|struck (?:the|its|their)"
     r"|striking (?:the|its|their)|destroyed (?:the|its|a)? ?targets?|satisf(?:ied|action)"
     r"|effectiveness"
     r"|reliability|verified|met (?:the|all) (?:requirements|targets)|reached orbit"
-    r"|entered orbit|as planned)\b",
+    r"|entered orbit|as planned"
+    r"|(?:objectives?|goals?|requirements) (?:(?:was|were|had been|have been) )?(?:fully )?"
+    r"(?:met|achieved|accomplished|fulfilled)"
+    r"|(?:placed|put|inserted|injected) (?:\w+ ){0,4}?in(?:to)? (?:its |the |a )?"
+    r"(?:planned|intended|designated|target|preset|correct|precise|stable) orbit"
+    r"|met (?:its|the|all|their) (?:\w+ )?(?:objectives|goals))\b",
     _I,
 )
 
@@ -234,7 +308,7 @@ IMPACT_CUE = re.compile(
     r"|targets? in|inside|within)\s+(?:[\w\u2019'\-]+\s+){0,4}$",
     _I,
 )
-LAUNCHED_FROM = re.compile(r"^\s*(?:\w+\s+){0,3}?(?:from|by)\s+(?:the\s+)?$", _I)
+LAUNCHED_FROM = re.compile(r"^\s*(?:\w+\s+){0,3}?(?:from|by)\s+(?:the\s+|an?\s+)?$", _I)
 
 ANAPHORA = re.compile(
     r"^(?:They|Those|These|That|It)\b|\b(?:those|these|that|the earlier|the previous) (?:\w+ )?"

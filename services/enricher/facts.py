@@ -30,7 +30,7 @@ from services.enricher import cues
 from services.enricher.dates import DateMention, DateResolver, Precision
 from services.enricher.gazetteer import Actor, Agency, Found, Gazetteer, Official, Site, Weapon
 from services.enricher.quantities import count_before, quantities, singular_before
-from services.enricher.recognition import Reading, Recognition, specific_type
+from services.enricher.recognition import Reading, Recognition, compatible_types, specific_type
 
 
 class _Evidence:
@@ -63,7 +63,9 @@ def extract_facts(
     country = _country(primary, event, evidence)
     location, impact = _places(event, country, evidence)
     timezone = (location.timezone if location else None) or gazetteer.timezone_of(country)
-    launch_date = _launch_date(event, published_at, timezone, evidence)
+    launch_date = _launch_date(
+        event, published_at, timezone, evidence, recognition.readings, recognition.mentions
+    )
     missile_type, range_class, names = _weapon(event, evidence)
     return LaunchFacts(
         country=country,  # type: ignore[arg-type]
@@ -95,7 +97,15 @@ def _country(primary: Reading, event: list[Reading], evidence: _Evidence) -> str
         between = text[trigger - base : found.start - base]
         if found.start > trigger and cues.LAUNCHED_FROM.match(between):
             return _chosen_actor(primary, found, evidence)
+    owner = _owner_of_trigger(primary, actors, trigger)
+    if owner is not None:  # "condemned Iran's launch": the possessive owns the launch
+        return _chosen_actor(primary, owner, evidence)
     before = [f for f in actors if f.start < trigger]
+    # A state that only reacts ("Britain, France and Germany condemned ...") did not
+    # launch, unless no other state is named before the launch word.
+    before = [
+        f for f in before if not _REACTING.search(text[f.end - base : trigger - base])
+    ] or before
     if before:
         chosen = before[-1]
         # "Israel and the United States tested": the first of a joint subject leads.
@@ -104,6 +114,10 @@ def _country(primary: Reading, event: list[Reading], evidence: _Evidence) -> str
         ):
             chosen = before[index - 1]
         return _chosen_actor(primary, chosen, evidence)
+    for reading in event:
+        for found in reading.founds:
+            if found.kind is EntityKind.ACTOR and _operates(reading, found):
+                return _chosen_actor(reading, found, evidence)
     for reading in event:
         for found in reading.weapons(before=reading.passing_at):
             entry = found.entry
@@ -115,12 +129,64 @@ def _country(primary: Reading, event: list[Reading], evidence: _Evidence) -> str
             if found.kind is EntityKind.OFFICIAL and isinstance(found.entry, Official):
                 evidence.add("country", reading, found.start, found.end, found.text)
                 return found.entry.country
-    if actors:
-        return _chosen_actor(primary, actors[0], evidence)
+    launchers = [f for f in actors if not _TARGETED.search(text[: f.start - base][-40:])]
+    if launchers:
+        return _chosen_actor(primary, launchers[0], evidence)
     tally: Counter[str] = Counter()
     for reading in event:
         tally.update(f.entry.country for f in reading.founds if isinstance(f.entry, Actor))
     return tally.most_common(1)[0][0] if tally else None
+
+
+_REACTING = re.compile(
+    r"\b(?:said|says|condemn\w*|denounc\w*|critici[sz]\w*|protest\w*|urged|urges|called"
+    r"|warned|accused|responded|reacted|voiced|expressed|slammed)\b",
+    re.IGNORECASE,
+)
+"""A reaction between a state and the launch word: that state speaks of the launch
+("Britain, France and Germany condemned ..."), it did not launch."""
+
+_TARGETED = re.compile(
+    r"\b(?:at|on|against|toward|towards|into|over|targeting|targeted|hit|struck)\s+(?!by\b)"
+    r"(?:the\s+)?(?:[\w\-]+,?\s+){0,3}$",
+    re.IGNORECASE,
+)
+"""A state named where the missiles went ("at Kyiv, Ukraine"): the target."""
+
+_PLATFORM_AFTER = re.compile(
+    r"^(?:[\u2019']s?)?\s+(?:[\w\-]+\s+){0,2}?(?:submarines?|warships?|destroyers?|frigates?"
+    r"|missiles?|rockets?)\b(?!\s+(?:\w+\s+)?(?:said|says|reported|claimed|destroyed"
+    r"|intercepted|shot))",
+    re.IGNORECASE,
+)
+
+
+def _operates(reading: Reading, found: Found) -> bool:
+    """A state named as the one whose submarine, navy or missile flew ("a British
+    submarine", "the Royal Navy's Trident"): it launched, wherever the missile came from."""
+    if not _event_part(reading, found):
+        return False
+    base, text = reading.sentence.start, reading.sentence.text
+    if _TARGETED.search(text[: found.start - base][-40:]):
+        return False
+    after = text[found.end - base : found.end - base + 60]
+    if _PLATFORM_AFTER.match(after):
+        return True
+    return isinstance(found.entry, Actor) and found.text.isupper() and found.text == "HMS"
+
+
+_POSSESSIVE_TRIGGER = re.compile(r"^[\u2019']s?\s+(?:[\w\-]+\s+){0,3}$")
+
+
+def _owner_of_trigger(reading: Reading, actors: list[Found], trigger: int) -> Found | None:
+    """The state whose possessive owns the launch word ("Iran's satellite launch")."""
+    base = reading.sentence.start
+    for found in reversed(actors):
+        if found.end <= trigger and _POSSESSIVE_TRIGGER.match(
+            reading.sentence.text[found.end - base : trigger - base]
+        ):
+            return found
+    return None
 
 
 _JOINT = re.compile(r"^\s+(?:and|together with|with)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -165,7 +231,12 @@ def _places(
 
 
 def _launch_date(
-    event: list[Reading], published_at: datetime | None, timezone: str | None, evidence: _Evidence
+    event: list[Reading],
+    published_at: datetime | None,
+    timezone: str | None,
+    evidence: _Evidence,
+    readings: list[Reading],
+    passing: list[Reading],
 ) -> date | None:
     resolver = DateResolver(published_at, timezone)
     best: tuple[Reading, DateMention] | None = None
@@ -186,12 +257,62 @@ def _launch_date(
                     fallback = (reading, mention)
             elif best is None or mention.precision > best[1].precision:
                 best = (reading, mention)
+    if best is None:
+        kind = next((k for r in event if (k := specific_type(r.weapons()))), None)
+        best = _dated_elsewhere([r for r in readings if r not in passing], resolver, kind)
     chosen = best or fallback
     if chosen:
         reading, mention = chosen
         evidence.add("launch_date", reading, mention.start, mention.end, mention.text)
         return mention.day
     return resolver.publication_day()
+
+
+_RECENT_DAYS = 10
+
+
+def _dated_elsewhere(
+    readings: list[Reading], resolver: DateResolver, kind: str | None
+) -> tuple[Reading, DateMention] | None:
+    """A recent day the article gives its launch outside the launch sentences.
+
+    "Tuesday's attack" names the day of the attack wherever it stands; a calendar
+    day ("on January 30") in a sentence about the missiles, not a plan or a passing
+    mention, dates the launch when the launch sentences do not.
+    """
+    published = resolver.publication_day()
+    if published is None:
+        return None
+    readings = [r for r in readings if _same_kind(r, kind)]
+    for reading in readings:
+        base, text = reading.sentence.start, reading.sentence.text
+        owned = cues.POSSESSIVE_DAY.search(text)
+        if owned and reading.passing_at is None:
+            for mention in resolver.mentions(
+                text[owned.start() : owned.end()], base + owned.start()
+            ):
+                if mention.day is not None and mention.precision >= Precision.RELATIVE:
+                    return reading, mention
+    for reading in readings:
+        if reading.modality is not None or not reading.about_missile:
+            continue
+        base, text = reading.sentence.start, reading.sentence.text
+        limit = (reading.passing_at - base) if reading.passing_at else len(text)
+        for mention in resolver.mentions(text[:limit], base):
+            if (
+                mention.day is not None
+                and not mention.is_report_date
+                and mention.precision == Precision.CALENDAR
+                and 0 <= (published - mention.day).days <= _RECENT_DAYS
+            ):
+                return reading, mention
+    return None
+
+
+def _same_kind(reading: Reading, kind: str | None) -> bool:
+    """Whether a sentence can speak of the reported launch: no other type of missile."""
+    other = specific_type(reading.weapons())
+    return kind is None or other is None or compatible_types(kind, other)
 
 
 def _weapon(
@@ -215,6 +336,19 @@ def _weapon(
                     if isinstance(found.entry, Weapon) and found.entry.missile_type == missile_type:
                         evidence.add("missile_type", reading, found.start, found.end, found.text)
                         break
+    from_description = not names or all(
+        isinstance(f.entry, Weapon) and f.entry.descriptive
+        for r in event
+        for f in r.weapons(before=r.passing_at)
+        if isinstance(f.entry, Weapon) and f.entry.missile_type == missile_type
+    )
+    if missile_type in (MissileType.UNKNOWN, MissileType.BALLISTIC) and from_description:
+        orbit = _reaches_orbit(event)
+        if orbit is not None:
+            evidence.add("missile_type", *orbit)
+            return MissileType.SPACE_LAUNCH, None, tuple(names)
+    if missile_type is MissileType.UNKNOWN and _rockets_fired(event[0]):
+        missile_type = MissileType.ARTILLERY_ROCKET
     if missile_type in (
         MissileType.BALLISTIC,
         MissileType.HYPERSONIC,
@@ -227,7 +361,87 @@ def _weapon(
                 if isinstance(entry, Weapon) and entry.range_class and range_class is None:
                     range_class = entry.range_class
                     evidence.add("range_class", reading, found.start, found.end, found.text)
+        stated = _stated_range(
+            event, evidence, override=range_class is None and missile_type is MissileType.BALLISTIC
+        )
+        if stated is not None and range_class is not RangeClass.SLBM:
+            named_class = any(
+                isinstance(f.entry, Weapon) and not f.entry.descriptive and f.entry.range_class
+                for r in event
+                for f in r.weapons(before=r.passing_at)
+            )
+            if range_class is None or not named_class:
+                range_class = stated
     return missile_type, range_class, tuple(names)
+
+
+_ORBIT = re.compile(
+    r"\b(?:(?:into|in|reached|entered|achieved|to)\s+(?:an?\s+|its\s+|the\s+)?(?:[\w\-]+\s+){0,2}?"
+    r"orbit|orbital)\b",
+    re.IGNORECASE,
+)
+_SATELLITE = re.compile(r"\bsatellites?\b", re.IGNORECASE)
+
+
+def _reaches_orbit(event: list[Reading]) -> tuple[Reading, int, int, str] | None:
+    """A rocket that carried a satellite into orbit is a space launch, not a missile."""
+    for reading in event:
+        if not (reading.is_candidate or reading is event[0]):
+            continue
+        base, text = reading.sentence.start, reading.sentence.text
+        limit = (reading.passing_at - base) if reading.passing_at else len(text)
+        found = _ORBIT.search(text, 0, limit)
+        if found and _SATELLITE.search(text, 0, limit):
+            return reading, base + found.start(), base + found.end(), found.group()
+    return None
+
+
+_ROCKETS = re.compile(r"\brockets\b", re.IGNORECASE)
+
+
+def _rockets_fired(primary: Reading) -> bool:
+    """Unnamed "rockets" fired (a barrage at a town) are artillery rockets."""
+    text = primary.sentence.text
+    return bool(_ROCKETS.search(text)) and not _SATELLITE.search(text)
+
+
+_RANGE_CLASSES = (
+    (1000.0, RangeClass.SRBM),
+    (3000.0, RangeClass.MRBM),
+    (5500.0, RangeClass.IRBM),
+)
+
+
+def _stated_range(
+    event: list[Reading], evidence: _Evidence, *, override: bool
+) -> RangeClass | None:
+    """The class a stated range gives ("a range of about 5,000 km" is IRBM range).
+
+    A stated range decides over a description ("long-range"); a flight distance
+    ("flew 450 km") only gives the class when nothing else does, since test
+    flights are often lofted short of the full range.
+    """
+    for reading in event:
+        base, text = reading.sentence.start, reading.sentence.text
+        for quantity in quantities(text):
+            if quantity.quantity != "range_km":
+                continue
+            if reading.passing_at is not None and base + quantity.start >= reading.passing_at:
+                continue
+            capability = text[quantity.start : quantity.start + 12].lower().startswith("range")
+            if not (capability or override):
+                continue
+            value = quantity.value
+            chosen = next((c for limit, c in _RANGE_CLASSES if value < limit), RangeClass.ICBM)
+            evidence.add(
+                "range_class",
+                reading,
+                base + quantity.start,
+                base + quantity.end,
+                text[quantity.start : quantity.end],
+            )
+            return chosen
+    return None
 
 
 def _count(event: list[Reading], evidence: _Evidence) -> int | None:
@@ -287,6 +501,8 @@ def _outcome(event: list[Reading], evidence: _Evidence) -> Outcome:
         text, base = reading.sentence.text, reading.sentence.start
         limit = (reading.passing_at - base) if reading.passing_at else len(text)
         failure = cues.FAILURE.search(text, 0, limit)
+        if failure and cues.EARLIER_FAILURE.search(text):
+            failure = None  # "has failed in several previous attempts": not this launch
         if failure:
             evidence.add(
                 "outcome", reading, base + failure.start(), base + failure.end(), failure.group()
@@ -311,12 +527,33 @@ def _officials(event: list[Reading], country: str | None, evidence: _Evidence) -
             entry = found.entry
             if not isinstance(entry, Official) or not _event_part(reading, found):
                 continue
+            if not _present(reading, found):
+                continue
             if country and entry.country != country:
                 continue
             if entry.name not in names:
                 names.append(entry.name)
             evidence.add("officials", reading, found.start, found.end, found.text)
     return tuple(names)
+
+
+def _present(reading: Reading, found: Found) -> bool:
+    """An official the sentence places at the launch, not one who spoke of it from afar.
+
+    The presence word nearest the name decides against a congratulation or a
+    condemnation in the same sentence.
+    """
+    base, text = reading.sentence.start, reading.sentence.text
+    at = found.start - base
+    presence = [m for m in cues.PRESENCE.finditer(text)]
+    remote = [m for m in cues.REMOTE.finditer(text)]
+    if not remote:
+        return bool(presence)
+    if not presence:
+        return False
+    nearest_presence = min(abs(m.start() - at) for m in presence)
+    nearest_remote = min(abs(m.start() - at) for m in remote)
+    return nearest_presence < nearest_remote
 
 
 def _reported_by(event: list[Reading], evidence: _Evidence) -> tuple[str, ...]:

@@ -61,7 +61,25 @@ class Reading:
             and (after is None or found.start >= after)
             and (before is None or found.start < before)
             and not cues.AGAINST.search(self._prefix(found.start))
+            and not cues.NOT_THE_WEAPON_AFTER.match(self._suffix(found.end))
+            and not self._is_interceptor(found)
         ]
+
+    def _suffix(self, position: int) -> str:
+        start = self.sentence.start
+        return self.sentence.text[position - start : position - start + 60]
+
+    def _is_interceptor(self, found: Found) -> bool:
+        """An air-defence weapon that intercepted what was fired ("Iron Dome intercepted
+        rockets"), unless the sentence is about an interceptor test against a target."""
+        entry = found.entry
+        if not isinstance(entry, Weapon) or str(entry.missile_type) != "surface-to-air":
+            return False
+        text = self.sentence.text
+        return bool(
+            cues.INTERCEPTING_AFTER.match(self._suffix(found.end))
+            and not cues.TEST_TARGET.search(text)
+        )
 
     def _prefix(self, position: int) -> str:
         start = self.sentence.start
@@ -107,6 +125,7 @@ def read_sentence(
     reading = Reading(sentence, in_text, founds, resolver.mentions(text, sentence.start))
     excluded = [m.span() for m in cues.NOT_LAUNCH_NOUN.finditer(text)]
     excluded += [m.span() for m in cues.OTHER_SENSE.finditer(text)]
+    excluded += [m.span() for m in cues.SHOT_DOWN.finditer(text)]
     triggers = [
         m for m in cues.TRIGGER.finditer(text) if not any(s <= m.start() < e for s, e in excluded)
     ]
@@ -158,6 +177,45 @@ def read_sentence(
     if reading.modality is None:
         reading.passing_at = _passing_cue(reading, triggers)
     return reading
+
+
+def _looks_back(readings: list[Reading], primary: Reading, published: date) -> bool:
+    """An article about the past: no recent date for its launch, and it signals the past."""
+    recent = published - timedelta(days=HISTORY_DAYS)
+    for reading in readings:
+        if reading.modality is not None and reading is not primary:
+            continue
+        if cues.POSSESSIVE_DAY.search(reading.sentence.text):
+            return False
+        if reading is not primary and not (reading.is_candidate or reading.about_missile):
+            continue
+        for mention in reading.dates:
+            if (
+                mention.day is not None
+                and mention.precision >= Precision.VAGUE
+                and recent <= mention.day <= published + timedelta(days=1)
+                and (not mention.is_report_date or _in_lead(reading))
+            ):
+                return False
+    past_year = any(
+        m.day is not None
+        and not m.is_report_date
+        and m.precision <= Precision.MONTH
+        and m.day.year < published.year
+        for r in readings
+        for m in r.dates
+    )
+    old_day = any(
+        m.day is not None and not m.is_report_date and m.day < recent
+        for r in readings
+        for m in r.dates
+    )
+    return past_year or old_day or any(cues.PAST_FRAME.search(r.sentence.text) for r in readings)
+
+
+def _in_lead(reading: Reading) -> bool:
+    """The title or the first sentences, where "said on Friday" dates the news."""
+    return not reading.in_text or reading.sentence.index < COMMERCIAL_LEAD
 
 
 def _is_launch_site(found: Found) -> bool:
@@ -249,8 +307,13 @@ def _is_old(dates: list[DateMention], published: date | None) -> bool:
     return False
 
 
-def recognise(readings: list[Reading]) -> Recognition:
-    """Decides whether the article reports a launch, and which sentences speak of it."""
+def recognise(readings: list[Reading], published: date | None = None) -> Recognition:
+    """Decides whether the article reports a launch, and which sentences speak of it.
+
+    `published` (the publication day) lets an article about the past be told from
+    news: a launch no sentence dates recently, in an article that speaks of an
+    anniversary, a hearing, an opinion or an earlier year, is history.
+    """
     result = Recognition(readings)
     candidates = [r for r in readings if r.is_candidate]
     lead = [r for r in candidates if r.sentence.index < LEAD_SENTENCES or not r.in_text]
@@ -265,6 +328,10 @@ def recognise(readings: list[Reading]) -> Recognition:
             return result
     if primary is None:
         result.rejected_as = _rejection(readings)
+        result.mentions = [r for r in readings if _is_mention_like(r)]
+        return result
+    if published is not None and _looks_back(readings, primary, published):
+        result.rejected_as = Modality.HISTORICAL
         result.mentions = [r for r in readings if _is_mention_like(r)]
         return result
     result.primary = primary

@@ -26,7 +26,8 @@ def tag_article(
     text = article.text
     founds = gazetteer.find(text)
     readings = _readings(article, founds, gazetteer)
-    recognition = recognise(readings)
+    published = DateResolver(article.published_at, None).publication_day()
+    recognition = recognise(readings, published)
     facts = extract_facts(recognition, gazetteer, article.published_at)
     if facts is not None and facts.country is None:
         # A launch with no launching state or group is a hobby, sports or
