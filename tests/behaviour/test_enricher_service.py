@@ -18,13 +18,12 @@ import pytest
 import pytest_asyncio
 
 from schemas import (
+    MESSAGE_TYPES,
     AlertDelivery,
     AlertKind,
-    Article,
     EnrichedArticle,
     LaunchAlert,
     LaunchEvent,
-    LaunchReport,
     MissileType,
 )
 from services.enricher.service import ENRICHER, EnricherSettings
@@ -60,15 +59,7 @@ LAUNCHES = {
 @pytest_asyncio.fixture
 async def enricher_stream(transport: Transport) -> AsyncIterator[Stream]:
     stream = Stream(transport)
-    await stream.create(
-        Article,
-        EnrichedArticle,
-        LaunchReport,
-        LaunchEvent,
-        LaunchAlert,
-        AlertDelivery,
-        partitions=3,
-    )
+    await stream.create(*MESSAGE_TYPES)
     yield stream
     for task in stream.tasks:
         task.cancel()

@@ -20,13 +20,11 @@ import pytest
 import pytest_asyncio
 
 from schemas import (
+    MESSAGE_TYPES,
     AlertDelivery,
     Article,
     EnrichedArticle,
-    FeedState,
     FeedSubscription,
-    LaunchAlert,
-    LaunchEvent,
     LaunchReport,
     Message,
     RawArticle,
@@ -64,17 +62,7 @@ def poison(topic: str, limit: int) -> list[OutgoingRecord]:
 @pytest_asyncio.fixture
 async def pipeline_stream(transport: Transport) -> AsyncIterator[Stream]:
     stream = Stream(transport)
-    await stream.create(
-        FeedSubscription,
-        FeedState,
-        RawArticle,
-        Article,
-        EnrichedArticle,
-        LaunchReport,
-        LaunchEvent,
-        LaunchAlert,
-        AlertDelivery,
-    )
+    await stream.create(*MESSAGE_TYPES)
     yield stream
     for task in stream.tasks:
         task.cancel()

@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from schemas import (
-    AlertDelivery,
+    MESSAGE_TYPES,
     AlertKind,
     Article,
     EnrichedArticle,
-    FeedState,
     FeedSubscription,
     LaunchAlert,
     LaunchEvent,
@@ -81,17 +80,7 @@ async def fault_run(
 ) -> FaultReport:
     """Publish, kill, restart, wait for everything; then read what the topics hold."""
     stream = Stream(KafkaTransport(bootstrap, TEST_KAFKA_OPTIONS))
-    await stream.create(
-        FeedSubscription,
-        FeedState,
-        RawArticle,
-        Article,
-        EnrichedArticle,
-        LaunchReport,
-        LaunchEvent,
-        LaunchAlert,
-        AlertDelivery,
-    )
+    await stream.create(*MESSAGE_TYPES)
     stories = launch_news(launches, reports=reports, others=others)
     random.shuffle(stories)
     report = FaultReport(

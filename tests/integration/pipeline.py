@@ -7,37 +7,31 @@ container runtime restarts a failed container) and stops them all at the end.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import IO
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.integration.processes import kafka_environment, start
+
 SERVICES = ("fetcher", "parser", "enricher")
 
 
 def service_environment(bootstrap: str, prefix: str, **settings: str) -> dict[str, str]:
-    """What every service process of one pipeline shares: broker, prefix, quick test timings."""
-    return {
-        **os.environ,
-        "LAUNCHWATCH_KAFKA_BOOTSTRAP": bootstrap,
-        "LAUNCHWATCH_TOPIC_PREFIX": prefix,
-        "LAUNCHWATCH_GROUP_ID": f"{prefix}group",
-        "LAUNCHWATCH_SESSION_TIMEOUT_S": "6",
-        "LAUNCHWATCH_HTTP_HOST": "127.0.0.1",
-        "LAUNCHWATCH_HTTP_PORT": "0",
-        "LAUNCHWATCH_FETCH_ALLOW_NETWORKS": "127.0.0.0/8",
-        "LAUNCHWATCH_FETCH_HOST_INTERVAL_S": "0",
-        "LAUNCHWATCH_FETCH_ROBOTS": "false",
-        "LAUNCHWATCH_POLL_MIN_S": "1",
-        "LAUNCHWATCH_POLL_MAX_S": "2",
-        "LAUNCHWATCH_POLL_FAILURE_MAX_S": "2",
-        "LAUNCHWATCH_PARSER_WORKERS": "1",
-        **{f"LAUNCHWATCH_{name.upper()}": value for name, value in settings.items()},
-    }
+    """What every service process of one pipeline shares, loopback news sites allowed."""
+    return kafka_environment(
+        bootstrap,
+        prefix,
+        f"{prefix}group",
+        fetch_allow_networks="127.0.0.0/8",
+        fetch_host_interval_s="0",
+        fetch_robots="false",
+        poll_min_s="1",
+        poll_max_s="2",
+        poll_failure_max_s="2",
+        parser_workers="1",
+        **settings,
+    )
 
 
 class Pipeline:
@@ -58,13 +52,7 @@ class Pipeline:
 
     def start(self, service: str) -> None:
         environment = {**self._environment, **self._per_service.get(service, {})}
-        self.processes[service] = subprocess.Popen(
-            [sys.executable, "-m", "services.cli", "run", service],
-            cwd=ROOT,
-            env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=self._log or subprocess.DEVNULL,
-        )
+        self.processes[service] = start(["run", service], environment, log=self._log)
         self.starts[service] += 1
 
     def keep_running(self) -> list[str]:

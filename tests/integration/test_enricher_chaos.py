@@ -10,22 +10,19 @@ and again. Afterwards, read with read_committed: every article was tagged,
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import signal
 import subprocess
-import sys
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
+from contextlib import AbstractContextManager
 from datetime import date
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
 
 from schemas import (
-    AlertDelivery,
+    MESSAGE_TYPES,
     AlertKind,
     Article,
     EnrichedArticle,
@@ -35,12 +32,12 @@ from schemas import (
 )
 from services.runtime import KafkaTransport
 from tests.conftest import TEST_KAFKA_OPTIONS
+from tests.integration.processes import kafka_environment, running
 from tests.newsroom import as_article, launch_news
 from tests.streams import Stream, eventually
 
 pytestmark = [pytest.mark.kafka, pytest.mark.asyncio]
 
-ROOT = Path(__file__).resolve().parents[2]
 LAUNCHES = 30
 REPORTS = 3
 
@@ -55,37 +52,14 @@ def launch_reports() -> tuple[list[Article], set[tuple[str, date]]]:
 @pytest_asyncio.fixture
 async def kafka_stream(kafka_bootstrap: str) -> AsyncIterator[Stream]:
     stream = Stream(KafkaTransport(kafka_bootstrap, TEST_KAFKA_OPTIONS))
-    await stream.create(
-        Article, EnrichedArticle, LaunchReport, LaunchEvent, LaunchAlert, AlertDelivery
-    )
+    await stream.create(*MESSAGE_TYPES)
     yield stream
 
 
-@contextmanager
-def enricher(stream: Stream, bootstrap: str) -> Iterator[subprocess.Popen[bytes]]:
-    """`launchwatch run enricher` on the stream's topics; killed if a test leaves it running."""
-    environ = {
-        **os.environ,
-        "LAUNCHWATCH_KAFKA_BOOTSTRAP": bootstrap,
-        "LAUNCHWATCH_TOPIC_PREFIX": stream.prefix,
-        "LAUNCHWATCH_GROUP_ID": stream.group_id,
-        "LAUNCHWATCH_SESSION_TIMEOUT_S": "6",
-        "LAUNCHWATCH_HTTP_HOST": "127.0.0.1",
-        "LAUNCHWATCH_HTTP_PORT": "0",
-        "LAUNCHWATCH_MAX_POLL_RECORDS": "5",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "services.cli", "run", "enricher"],
-        cwd=ROOT,
-        env=environ,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
+def enricher(stream: Stream, bootstrap: str) -> AbstractContextManager[subprocess.Popen[bytes]]:
+    """`launchwatch run enricher` on the stream's topics, a few records per poll."""
+    environment = kafka_environment(bootstrap, stream.prefix, stream.group_id, max_poll_records="5")
+    return running(["run", "enricher"], environment)
 
 
 async def tagged(stream: Stream) -> set[str]:

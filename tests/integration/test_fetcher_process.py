@@ -15,17 +15,14 @@ cross-feed dedup's business (see docs/fetcher.md for its limits).
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import signal
 import subprocess
-import sys
 import threading
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
@@ -40,12 +37,12 @@ from services.cli.feeds_command import subscriptions
 from services.runtime import KafkaTransport
 from tests.conftest import TEST_KAFKA_OPTIONS
 from tests.fetcher_site import Item, html_page, rss
+from tests.integration.processes import kafka_environment, running
 from tests.kafka_broker import free_port
 from tests.streams import Stream, eventually
 
 pytestmark = [pytest.mark.kafka, pytest.mark.asyncio]
 
-ROOT = Path(__file__).resolve().parents[2]
 PARTITIONS = 3
 HOLD_LIMIT_S = 120.0
 """A held page is answered after this long even if the test never releases it."""
@@ -200,41 +197,27 @@ async def kafka_stream(kafka_bootstrap: str) -> AsyncIterator[Stream]:
     yield stream
 
 
-@contextmanager
 def fetcher(
     stream: Stream, bootstrap: str, *, http_port: int = 0
-) -> Iterator[subprocess.Popen[bytes]]:
+) -> AbstractContextManager[subprocess.Popen[bytes]]:
     """`launchwatch run fetcher` on the stream's topics, polling fast, allowed onto loopback."""
-    environ = {
-        **{k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")},
-        "LAUNCHWATCH_KAFKA_BOOTSTRAP": bootstrap,
-        "LAUNCHWATCH_TOPIC_PREFIX": stream.prefix,
-        "LAUNCHWATCH_GROUP_ID": stream.group_id,
-        "LAUNCHWATCH_SESSION_TIMEOUT_S": "6",
-        "LAUNCHWATCH_HTTP_HOST": "127.0.0.1",
-        "LAUNCHWATCH_HTTP_PORT": str(http_port),
-        "LAUNCHWATCH_LOG_LEVEL": "WARNING",
-        "LAUNCHWATCH_FETCH_ALLOW_NETWORKS": "127.0.0.1/32",
-        "LAUNCHWATCH_POLL_MIN_S": "0.2",
-        "LAUNCHWATCH_POLL_MAX_S": "0.5",
-        "LAUNCHWATCH_POLL_FAILURE_MAX_S": "1",
-        "LAUNCHWATCH_FETCH_HOST_INTERVAL_S": "0",
-        "LAUNCHWATCH_FETCH_HOST_CONCURRENCY": "32",
-        "LAUNCHWATCH_FETCH_READ_TIMEOUT_S": str(HOLD_LIMIT_S),
-        "LAUNCHWATCH_FETCH_TOTAL_TIMEOUT_S": str(HOLD_LIMIT_S + 30),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "services.cli", "run", "fetcher"],
-        cwd=ROOT,
-        env=environ,
-        stderr=subprocess.DEVNULL,
+    environment = kafka_environment(
+        bootstrap,
+        stream.prefix,
+        stream.group_id,
+        http_port=str(http_port),
+        log_level="WARNING",
+        fetch_allow_networks="127.0.0.1/32",
+        poll_min_s="0.2",
+        poll_max_s="0.5",
+        poll_failure_max_s="1",
+        fetch_host_interval_s="0",
+        fetch_host_concurrency="32",
+        fetch_read_timeout_s=str(HOLD_LIMIT_S),
+        fetch_total_timeout_s=str(HOLD_LIMIT_S + 30),
     )
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
+    without_proxies = {k: v for k, v in environment.items() if not k.lower().endswith("_proxy")}
+    return running(["run", "fetcher"], without_proxies)
 
 
 async def emitted(stream: Stream) -> Counter[str]:

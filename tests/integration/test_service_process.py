@@ -8,15 +8,12 @@ output topic, read with read_committed.
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import signal
 import subprocess
-import sys
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import AsyncIterator
+from contextlib import AbstractContextManager
 
 import httpx
 import pytest
@@ -25,12 +22,12 @@ import pytest_asyncio
 from schemas import Article, EnrichedArticle
 from services.runtime import KafkaTransport
 from tests.conftest import TEST_KAFKA_OPTIONS
+from tests.integration.processes import kafka_environment, running
 from tests.kafka_broker import free_port
 from tests.streams import Stream, article, eventually, number_of
 
 pytestmark = [pytest.mark.kafka, pytest.mark.asyncio]
 
-ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = 300
 
 
@@ -41,32 +38,14 @@ async def kafka_stream(kafka_bootstrap: str) -> AsyncIterator[Stream]:
     yield stream
 
 
-@contextmanager
-def tagger(stream: Stream, bootstrap: str, **settings: str) -> Iterator[subprocess.Popen[bytes]]:
-    """Start the tagger process on the stream's topics; kill it if a test leaves it running."""
-    environ = {
-        **os.environ,
-        "LAUNCHWATCH_KAFKA_BOOTSTRAP": bootstrap,
-        "LAUNCHWATCH_TOPIC_PREFIX": stream.prefix,
-        "LAUNCHWATCH_GROUP_ID": stream.group_id,
-        "LAUNCHWATCH_SESSION_TIMEOUT_S": "6",
-        "LAUNCHWATCH_HTTP_HOST": "127.0.0.1",
-        "LAUNCHWATCH_HTTP_PORT": "0",
-        "LAUNCHWATCH_MAX_POLL_RECORDS": "20",
-        **{f"LAUNCHWATCH_{name.upper()}": value for name, value in settings.items()},
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.integration.tagger_process"],
-        cwd=ROOT,
-        env=environ,
-        stderr=subprocess.DEVNULL,
+def tagger(
+    stream: Stream, bootstrap: str, **settings: str
+) -> AbstractContextManager[subprocess.Popen[bytes]]:
+    """The tagger process on the stream's topics; killed if a test leaves it running."""
+    environment = kafka_environment(
+        bootstrap, stream.prefix, stream.group_id, max_poll_records="20", **settings
     )
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
+    return running(["-m", "tests.integration.tagger_process"], environment)
 
 
 async def output_ids(stream: Stream) -> Counter[int]:
