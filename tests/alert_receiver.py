@@ -13,13 +13,13 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, Literal
 
 import pytest
 
 from schemas import AlertDelivery, AlertKind, LaunchAlert, MissileType, ReceiverKind
 from schemas.ids import stable_id
+from tests.served import ServedInThread
 
 Mode = Literal["ok", "fail", "slow", "hang"]
 
@@ -48,7 +48,7 @@ class Received:
         return self.headers.get("idempotency-key", "")
 
 
-class AlertReceiver:
+class AlertReceiver(ServedInThread):
     """An alert receiver on 127.0.0.1 whose behaviour the test switches.
 
     | mode | answer |
@@ -71,31 +71,16 @@ class AlertReceiver:
         self.in_progress = 0
         self._lock = threading.Lock()
         self._released = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        server.daemon_threads = True
+        super().__init__(server)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"http://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> Self:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
+    def _unblock(self) -> None:
         self._released.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
 
     def snapshot(self) -> list[Received]:
         with self._lock:

@@ -38,10 +38,11 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
+
+from tests.served import ServedInThread
 
 FIXED_LAST_MODIFIED = "Wed, 21 Oct 2015 07:28:00 GMT"
 BOMB_DECODED_BYTES = 64 * 1024 * 1024
@@ -280,37 +281,21 @@ class _Server(ThreadingHTTPServer):
         pass  # a client hanging up on a hostile answer is expected here
 
 
-class FetcherSite:
+class FetcherSite(ServedInThread):
     """``with FetcherSite() as site: site.url("/feed/validators")``."""
 
     def __init__(self) -> None:
         self.state = SiteState()
-        self._server = _Server(self.state)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        self._site_server = _Server(self.state)
+        super().__init__(self._site_server)
 
     @property
-    def port(self) -> int:
-        return self._server.server_port
+    def bomb(self) -> bytes:
+        """What `/bomb` sends: small on the wire, `BOMB_DECODED_BYTES` decoded."""
+        return self._site_server.bomb
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def __enter__(self) -> Self:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._server.stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=10)
+    def _unblock(self) -> None:
+        self._site_server.stopping.set()

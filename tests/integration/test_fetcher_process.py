@@ -23,8 +23,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractContextManager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import httpx
 import pytest
@@ -39,6 +38,7 @@ from tests.conftest import TEST_KAFKA_OPTIONS
 from tests.fetcher_site import Item, html_page, rss
 from tests.integration.processes import kafka_environment, running
 from tests.kafka_broker import free_port
+from tests.served import ServedInThread
 from tests.streams import Stream, eventually
 
 pytestmark = [pytest.mark.kafka, pytest.mark.asyncio]
@@ -48,7 +48,7 @@ HOLD_LIMIT_S = 120.0
 """A held page is answered after this long even if the test never releases it."""
 
 
-class NewsSite:
+class NewsSite(ServedInThread):
     """Feeds on 127.0.0.1 that gain articles while the test runs.
 
     Feed `/feed/<name>.xml` lists the articles published to it (newest first),
@@ -71,13 +71,10 @@ class NewsSite:
         """Requests of held pages waiting for `release()`."""
         self._held: set[str] = set()
         self._released = threading.Event()
-        self._server = _SiteServer(self)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        super().__init__(_SiteServer(self))
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self._server.server_port}{path}"
+        return f"http://127.0.0.1:{self.port}{path}"
 
     def add_feed(self, name: str) -> str:
         with self.lock:
@@ -125,20 +122,8 @@ class NewsSite:
                 self.in_flight -= 1
                 self.waiting -= held
 
-    def __enter__(self) -> Self:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def _unblock(self) -> None:
         self.release()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=10)
 
 
 class _SiteHandler(BaseHTTPRequestHandler):
