@@ -51,7 +51,7 @@ from services.fetcher.schedule import is_stale
 from services.fetcher.settings import FetcherSettings
 from services.runtime import PartitionLost
 from services.runtime.records import TopicPartition
-from services.runtime.source import SourceView
+from services.runtime.source import SourceView, first_of
 from services.runtime.spec import ServiceSpec, SourceSpec, StageContext
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ class FetcherSource:
                 view.changed.clear()
                 wake = self._start_due_polls(view, datetime.now(UTC))
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(_either(view.changed, stop), wake)
+                    await asyncio.wait_for(first_of(view.changed, stop), wake)
         finally:
             for task in self._polling.values():
                 task.cancel()  # unwritten work is redone by the next owner; nothing is lost
@@ -179,15 +179,6 @@ class FetcherSource:
         for message in claimed:
             assert isinstance(message, RawArticle)
             self._emitted.pop(message.article_id, None)
-
-
-async def _either(first: asyncio.Event, second: asyncio.Event) -> None:
-    waits = [asyncio.create_task(first.wait()), asyncio.create_task(second.wait())]
-    try:
-        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for wait in waits:
-            wait.cancel()
 
 
 @asynccontextmanager

@@ -241,3 +241,13 @@ class SourceRunner(Generic[Row]):
                 return
         metrics.FAILED.labels(self.service, record.topic, reason).inc()
         metrics.DEAD_LETTERS.labels(self.service, record.topic).inc()
+
+
+async def first_of(*events: asyncio.Event) -> None:
+    """Returns as soon as any of `events` is set: a source's "rows changed, or stop"."""
+    waits = [asyncio.create_task(event.wait()) for event in events]
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()

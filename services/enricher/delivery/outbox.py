@@ -60,7 +60,7 @@ from services.enricher.delivery.sender import AttemptResult, Sender, Verdict
 from services.enricher.delivery.settings import DeliverySettings, validate
 from services.runtime.errors import PartitionLost
 from services.runtime.records import TopicPartition
-from services.runtime.source import SourceView
+from services.runtime.source import SourceView, first_of
 from services.runtime.spec import StageContext
 
 log = logging.getLogger(__name__)
@@ -122,7 +122,7 @@ class DeliveryOutbox:
                 self._poke.clear()
                 wake = self._dispatch(view, self._clock())
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(_first_of(view.changed, self._poke, stop), wake)
+                    await asyncio.wait_for(first_of(view.changed, self._poke, stop), wake)
         finally:
             tasks = list(self._working.values())
             for task in tasks:
@@ -335,15 +335,6 @@ def _log_attempt(row: AlertDelivery, result: AttemptResult) -> None:
             row.next_attempt_at.isoformat(),
             result.error,
         )
-
-
-async def _first_of(*events: asyncio.Event) -> None:
-    waits = [asyncio.create_task(event.wait()) for event in events]
-    try:
-        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for wait in waits:
-            wait.cancel()
 
 
 @asynccontextmanager
