@@ -250,15 +250,20 @@ def _similarity(event: LaunchEvent, facts: LaunchFactFields) -> int | None:
     return score
 
 
-_SAME_VEHICLE = frozenset({"ballistic", "space-launch"})
-"""A satellite launch is often first reported as a ballistic missile: the same rocket."""
+_SAME_VEHICLE = (
+    frozenset({"ballistic", "space-launch"}),
+    frozenset({"ballistic", "artillery-rocket"}),
+)
+"""A satellite launch is often first reported as a ballistic missile: the same rocket.
+A large guided rocket salvo is called rockets by its launcher and ballistic missiles by
+those who track it: the same launch."""
 
 NEAR_KM = 250.0
 """Two reports name places this close for one launch ("Pyongyang", "Sunan")."""
 
 
 def _same_vehicle(one: str, other: str) -> bool:
-    return compatible_types(one, other) or {one, other} <= _SAME_VEHICLE
+    return compatible_types(one, other) or any({one, other} <= pair for pair in _SAME_VEHICLE)
 
 
 def _near(one: Place, other: Place) -> bool:

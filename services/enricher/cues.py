@@ -354,3 +354,34 @@ TIME_SPAN_BEFORE = re.compile(
     r"\b(?:days?|weeks?|months?|hours?|year|shortly|soon|just|only|two|three|a)\s+$", _I
 )
 """"days after", "a week after": a time span makes "after" point at an earlier launch."""
+
+_ROLE_WORDS = (
+    r"(?:military|armed|wing|spokesman|spokeswoman|spokesperson|spokespeople|press|media|office"
+    r"|service|official|officials|chief|command|commander|commanders|news|agency|agencies"
+    r"|statement|also|later|earlier|then|itself|has|had|have|on|in|late|early|Monday|Tuesday"
+    r"|Wednesday|Thursday|Friday|Saturday|Sunday|ministry|department|headquarters|forces"
+    r"|[A-Z][a-z]+)"
+)
+ATTRIBUTED_AFTER = re.compile(
+    r"^(?:[\u2019']s?)?(?:\s+" + _ROLE_WORDS + r"){0,4}?,?\s+(?:said|says|reported|reports"
+    r"|claimed|claims|announced|announces|stated|confirmed|confirms|added|told|noted|declared"
+    r"|described|quoted|published|released|broadcast|aired|showed|cited|tweeted|posted"
+    r"|in a statement|statement)\b",
+)
+"""A source right before its saying verb ("the Houthis said", "Hezbollah's media office
+said", "KCNA reported on Friday")."""
+
+ATTRIBUTED_BEFORE = re.compile(
+    r"\b(?:according to|citing|cited by|quoted by|carried by|reported by|published by|told"
+    r"|statement (?:by|from)|statements by|claimed by|announced by|confirmed by)"
+    r"\s+(?:the\s+|an?\s+)?(?:[\w\u2019'\-]+\s+){0,3}$",
+    _I,
+)
+"""A source after an attribution phrase ("according to the IRGC", "citing Yonhap")."""
+
+GENERIC_MINISTRY = re.compile(
+    r"\b(?:the|its|the country['\u2019]s)\s+(?:defen[cs]e ministry|ministry of defen[cs]e"
+    r"|armed forces ministry|ministry of the armed forces)\b",
+    _I,
+)
+"""The launching state's own ministry named without its country ("the defence ministry")."""

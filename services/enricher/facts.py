@@ -78,7 +78,9 @@ def extract_facts(
         impact_area=impact,
         outcome=_outcome(event, evidence),
         officials=_officials(event, country, evidence),
-        reported_by=_reported_by(event, evidence),
+        reported_by=_reported_by(
+            event, evidence, recognition.readings, recognition.mentions, country, gazetteer
+        ),
         claims=_claims(event),
         evidence=evidence.frozen(),
     )
@@ -492,7 +494,41 @@ def _singular_count(event: list[Reading], evidence: _Evidence) -> int | None:
             return 1
         if plural:
             return None
-    return None
+    return _definite_singular(event, evidence)
+
+
+_THE_MISSILE = re.compile(
+    r"\b(?:the|a|an)\s+(?:[\w\-]+\s+){0,2}?(?P<noun>missile|rocket)\b(?!s\b|\s+(?:programme"
+    r"|program|forces?|launchers?|units?|systems?|technology|development|arsenal|industry|tests|base"
+    r"|sites?|attacks|strikes|fire|alerts?|sirens?)\b)",
+    re.IGNORECASE,
+)
+_PLURAL_FIRED = re.compile(r"\b(?:missiles|rockets|projectiles)\b", re.IGNORECASE)
+
+
+def _definite_singular(event: list[Reading], evidence: _Evidence) -> int | None:
+    """One missile when the report's sentences speak of "the missile" and never of missiles.
+
+    An analysis or a follow-up names the launch and then "the missile" or "a rocket";
+    any plural in the launch's sentences leaves the count open.
+    """
+    chosen: tuple[Reading, re.Match[str]] | None = None
+    for reading in event:
+        base, text = reading.sentence.start, reading.sentence.text
+        limit = (reading.passing_at - base) if reading.passing_at is not None else len(text)
+        if _PLURAL_FIRED.search(text, 0, limit):
+            return None
+        found = _THE_MISSILE.search(text, 0, limit)
+        if found and chosen is None:
+            chosen = (reading, found)
+    if chosen is None:
+        return None
+    reading, found = chosen
+    base = reading.sentence.start
+    evidence.add(
+        "count", reading, base + found.start("noun"), base + found.end("noun"), found["noun"]
+    )
+    return 1
 
 
 def _outcome(event: list[Reading], evidence: _Evidence) -> Outcome:
@@ -556,20 +592,71 @@ def _present(reading: Reading, found: Found) -> bool:
     return nearest_presence < nearest_remote
 
 
-def _reported_by(event: list[Reading], evidence: _Evidence) -> tuple[str, ...]:
+def _reported_by(
+    event: list[Reading],
+    evidence: _Evidence,
+    readings: list[Reading] | None = None,
+    mentions: list[Reading] | None = None,
+    country: str | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> tuple[str, ...]:
+    """Who the launch claims are attributed to.
+
+    An agency named in a sentence about the launch is a source; elsewhere in the
+    report it is one when the sentence attributes a statement to it ("Central
+    Command said", "according to Yonhap"). A launching organ or armed group is
+    a source only where a statement is attributed to it. "The defence ministry
+    said" stands for the launching state's ministry.
+    """
     names: list[str] = []
-    for reading in event:
+    passing = mentions or []
+    ordered = list(event) + [r for r in (readings or []) if r not in event and r not in passing]
+    for reading in ordered:
+        in_event = reading in event
+        if not in_event and reading.modality is not None:
+            continue
         for found in reading.founds:
             entry = found.entry
-            if (
-                isinstance(entry, Agency)
-                and found.kind is EntityKind.AGENCY
-                and _event_part(reading, found)
+            if not (isinstance(entry, Agency) and found.kind is EntityKind.AGENCY):
+                continue
+            if in_event and not _event_part(reading, found):
+                continue
+            if (entry.attributed_only or not in_event) and not _attributed(
+                reading, found.start, found.end
             ):
-                if entry.name not in names:
-                    names.append(entry.name)
-                evidence.add("reported_by", reading, found.start, found.end, found.text)
+                continue
+            if entry.name not in names:
+                names.append(entry.name)
+            evidence.add("reported_by", reading, found.start, found.end, found.text)
+        ministry = _own_ministry(country, gazetteer)
+        if ministry is None:
+            continue
+        base, text = reading.sentence.start, reading.sentence.text
+        for match in cues.GENERIC_MINISTRY.finditer(text):
+            start, end = base + match.start(), base + match.end()
+            if _attributed(reading, start, end) and ministry not in names:
+                names.append(ministry)
+                evidence.add("reported_by", reading, start, end, match.group())
     return tuple(names)
+
+
+def _attributed(reading: Reading, start: int, end: int) -> bool:
+    """Whether the sentence attributes a statement to the name at start..end."""
+    base, text = reading.sentence.start, reading.sentence.text
+    after = text[end - base : end - base + 80]
+    before = text[max(0, start - base - 60) : start - base]
+    return bool(cues.ATTRIBUTED_AFTER.match(after) or cues.ATTRIBUTED_BEFORE.search(before))
+
+
+def _own_ministry(country: str | None, gazetteer: Gazetteer | None) -> str | None:
+    """The launching state's defence ministry, as the gazetteer names it."""
+    if country is None or gazetteer is None:
+        return None
+    for agency in gazetteer.agencies:
+        lowered = agency.name.lower()
+        if agency.country == country and "ministry" in lowered and not agency.attributed_only:
+            return agency.name
+    return None
 
 
 def _claims(event: list[Reading]) -> tuple[Claim, ...]:

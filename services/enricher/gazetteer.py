@@ -79,11 +79,16 @@ class Official(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 class Agency(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """Someone a launch claim is attributed to: state media, ministry, command, wire."""
+    """Someone a launch claim is attributed to: state media, ministry, command, wire.
+
+    `attributed_only`: a launching organ or armed group, a source only where a
+    statement is attributed to it ("the Houthis said"), not where it launches.
+    """
 
     name: str
     country: CountryCode
     aliases: Aliases
+    attributed_only: bool = False
 
 
 class Operator(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

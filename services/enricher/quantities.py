@@ -122,9 +122,19 @@ def count_before(prefix: str) -> int | None:
 
 
 SINGULAR_BEFORE = re.compile(
-    r"\b(?:a|an|one|single|the)\s+(?:[\w\u2019'\-.]+\s+){0,5}$", re.IGNORECASE
+    r"\b(?:a|an|one|single|the|its|this|their)\s+(?:[\w\u2019'\-.]+\s+){0,5}$", re.IGNORECASE
 )
 """"a long-range ballistic missile", "the new Hwasong-19": one missile."""
+
+
+_NOT_ONE_BEFORE = re.compile(
+    r"\b(?:(?:barrage|salvo|volley|series|wave|waves|number|string|round|rounds|dozens|hundreds"
+    r"|batch|couple|pair|one|some|each|any|all|none|two|three|four|five|six|several|both)\s+of"
+    r"|(?:missiles?|rockets?|drones?|projectiles?|weapons?|\d+)\s+(?:and|or)"
+    r"|several|multiple|more|other)\s+(?:[\w\-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+"""A noun that is one of many ("a barrage of", "drones and", "several other")."""
 
 
 def singular_before(prefix: str, noun: str) -> bool:
@@ -132,9 +142,7 @@ def singular_before(prefix: str, noun: str) -> bool:
     if noun.endswith(("s", "S")) and not noun.endswith(("ss", "SS")):
         return False
     window = prefix[-80:]
-    if re.search(
-        r"\b(?:of|and|or|several|multiple|more|other)\s+(?:[\w\-]+\s+){0,3}$", window, re.I
-    ):
+    if _NOT_ONE_BEFORE.search(window):
         return False
     return bool(SINGULAR_BEFORE.search(window))
 
