@@ -29,7 +29,12 @@ from schemas.launches import FactName
 from services.enricher import cues
 from services.enricher.dates import DateMention, DateResolver, Precision
 from services.enricher.gazetteer import Actor, Agency, Found, Gazetteer, Official, Site, Weapon
-from services.enricher.quantities import count_before, quantities, singular_before
+from services.enricher.quantities import (
+    count_before,
+    one_of_many_or_a_kind,
+    quantities,
+    singular_before,
+)
 from services.enricher.recognition import Reading, Recognition, compatible_types, specific_type
 
 
@@ -504,13 +509,30 @@ _THE_MISSILE = re.compile(
     re.IGNORECASE,
 )
 _PLURAL_FIRED = re.compile(r"\b(?:missiles|rockets|projectiles)\b", re.IGNORECASE)
+_FIRED_BEFORE = re.compile(
+    r"\b(?:fired|launched|test-fired|test-launched|lobbed|shot)\b[^.;]{0,40}$", re.IGNORECASE
+)
+_FLEW_AFTER = re.compile(
+    r"\s+(?:was\s+|had\s+)?(?:launched|fired|flew|fell|landed|splashed|hit|struck"
+    r"|travell?ed|reached|exploded|crashed)\b",
+    re.IGNORECASE,
+)
+
+
+def _flown(before: str, after: str) -> bool:
+    """Whether a singular weapon noun is the one that flew, not a kind or a quality of it."""
+    if one_of_many_or_a_kind(before):
+        return False
+    return bool(_FIRED_BEFORE.search(before) or _FLEW_AFTER.match(after))
 
 
 def _definite_singular(event: list[Reading], evidence: _Evidence) -> int | None:
     """One missile when the report's sentences speak of "the missile" and never of missiles.
 
-    An analysis or a follow-up names the launch and then "the missile" or "a rocket";
-    any plural in the launch's sentences leaves the count open.
+    An analysis or a follow-up names the launch and then "the missile was launched" or
+    "fired a rocket"; the noun must be what flew, not a kind of weapon ("a test of a
+    cruise missile") or a quality ("the missile was nuclear-capable"). Any plural in the
+    launch's sentences leaves the count open.
     """
     chosen: tuple[Reading, re.Match[str]] | None = None
     for reading in event:
@@ -519,6 +541,8 @@ def _definite_singular(event: list[Reading], evidence: _Evidence) -> int | None:
         if _PLURAL_FIRED.search(text, 0, limit):
             return None
         found = _THE_MISSILE.search(text, 0, limit)
+        if found and not _flown(text[: found.start()], text[found.end() :]):
+            found = None  # "a test of a cruise missile", "the missile was nuclear-capable"
         if found and chosen is None:
             chosen = (reading, found)
     if chosen is None:

@@ -129,22 +129,28 @@ SINGULAR_BEFORE = re.compile(
 
 _NOT_ONE_BEFORE = re.compile(
     r"\b(?:(?:barrage|salvo|volley|series|wave|waves|number|string|round|rounds|dozens|hundreds"
-    r"|batch|couple|pair|one|some|each|any|all|none|two|three|four|five|six|several|both)\s+of"
+    r"|batch|couple|pair|one|some|each|any|all|none|two|three|four|five|six|several|both"
+    r"|tests?|test-firing|trials?|development|kind|type|class)\s+of"
     r"|(?:missiles?|rockets?|drones?|projectiles?|weapons?|\d+)\s+(?:and|or)"
     r"|several|multiple|more|other)\s+(?:[\w\-]+\s+){0,3}$",
     re.IGNORECASE,
 )
-"""A noun that is one of many ("a barrage of", "drones and", "several other")."""
+"""A noun that is one of many ("a barrage of", "drones and", "several other"), or a kind
+of weapon rather than a number of them ("a test of a new cruise missile")."""
+
+
+def one_of_many_or_a_kind(prefix: str) -> bool:
+    """Whether a weapon noun after `prefix` is one of many, or a kind of weapon."""
+    return bool(_NOT_ONE_BEFORE.search(prefix[-80:]))
 
 
 def singular_before(prefix: str, noun: str) -> bool:
     """Whether a weapon noun that starts after `prefix` names exactly one missile."""
     if noun.endswith(("s", "S")) and not noun.endswith(("ss", "SS")):
         return False
-    window = prefix[-80:]
-    if _NOT_ONE_BEFORE.search(window):
+    if one_of_many_or_a_kind(prefix):
         return False
-    return bool(SINGULAR_BEFORE.search(window))
+    return bool(SINGULAR_BEFORE.search(prefix[-80:]))
 
 
 def quantities(text: str) -> list[Quantity]:

@@ -126,3 +126,16 @@ def test_a_rocket_salvo_and_a_cruise_missile_stay_apart() -> None:
     book.add(_report("https://a.example/1", MissileType.ARTILLERY_ROCKET, day), NOW)
     book.add(_report("https://b.example/2", MissileType.CRUISE, day), NOW)
     assert len(book.events) == 2
+
+
+def test_a_test_of_a_kind_of_missile_is_not_a_count() -> None:
+    assert not singular_before("North Korea declared a successful test of a ", "cruise missile")
+    assert singular_before("North Korea fired a ", "cruise missile")
+
+
+def test_a_quality_of_the_missile_is_not_a_count() -> None:
+    launch = facts(
+        "North Korea test-fired cruise missiles on Tuesday, state media said. "
+        "Analysts said the missile was nuclear-capable."
+    )
+    assert launch.count is None

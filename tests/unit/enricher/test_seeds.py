@@ -67,6 +67,7 @@ def test_seeds_give_exactly_three_events_and_three_new_alerts() -> None:
     assert facts == sorted([CRUISE_OCT, SAM_AUG, CRUISE_FEB])
     assert all(event.country == "KP" for event in result.events)
     assert [alert.kind for alert in result.alerts].count(AlertKind.NEW) == 3
+    assert [alert.kind for alert in result.alerts].count(AlertKind.UPDATE) == 0
     assert {alert.event_id for alert in result.alerts if alert.kind is AlertKind.NEW} == {
         event.event_id for event in result.events
     }
@@ -79,6 +80,7 @@ def test_seed_events_carry_their_labelled_facts() -> None:
     events = {(e.launch_date, e.missile_type): e for e in result.events}
     october = events[CRUISE_OCT]
     assert october.report_count == 3
+    assert october.count is None  # "cruise missiles", never how many
     assert len(october.article_urls) == 3
     assert october.officials == ("Pak Jong Chon",)
     assert {"KCNA", "JCS"} <= set(october.reported_by)
@@ -91,6 +93,7 @@ def test_seed_events_carry_their_labelled_facts() -> None:
     assert august.reported_by == ("KCNA",)
     assert august.location is None
     february = events[CRUISE_FEB]
+    assert february.count is None
     assert february.officials == ("Kim Jong Un",)
     assert february.reported_by == ("KCNA",)
     assert february.location is not None
