@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from schemas import (
@@ -82,7 +83,7 @@ def extract_facts(
         location=location,
         impact_area=impact,
         outcome=_outcome(event, evidence),
-        officials=_officials(event, country, evidence),
+        officials=_officials(event, country, evidence, recognition.readings, recognition.mentions),
         reported_by=_reported_by(
             event, evidence, recognition.readings, recognition.mentions, country, gazetteer
         ),
@@ -577,8 +578,33 @@ def _outcome(event: list[Reading], evidence: _Evidence) -> Outcome:
     return Outcome.UNKNOWN
 
 
-def _officials(event: list[Reading], country: str | None, evidence: _Evidence) -> tuple[str, ...]:
+def _officials(
+    event: list[Reading],
+    country: str | None,
+    evidence: _Evidence,
+    readings: list[Reading] | None = None,
+    mentions: list[Reading] | None = None,
+) -> tuple[str, ...]:
+    """The people the report places at the launch, in the order it names them.
+
+    A known official in a launch sentence with an attending word nearer than a
+    remote one ("congratulated") is present; so is anyone, known or not, whom a
+    sentence of the report makes the subject of an attending verb, the agent of a
+    passive one or a member of an accompanying list, there or in a sentence after
+    the launch ("He was accompanied by ..."). Spokesmen, analysts and those who only
+    speak of the launch are not present.
+    """
     names: list[str] = []
+
+    def add(name: str, reading: Reading, start: int, end: int, text: str) -> None:
+        lowered = name.lower()
+        if any(
+            lowered == n.lower() or set(lowered.split()) <= set(n.lower().split()) for n in names
+        ):
+            return
+        names.append(name)
+        evidence.add("officials", reading, start, end, text)
+
     for reading in event:
         text = reading.sentence.text
         if not (cues.PRESENCE.search(text) and (reading.launch_language or reading.about_missile)):
@@ -587,14 +613,176 @@ def _officials(event: list[Reading], country: str | None, evidence: _Evidence) -
             entry = found.entry
             if not isinstance(entry, Official) or not _event_part(reading, found):
                 continue
-            if not _present(reading, found):
+            if not _present(reading, found) or _speaks(reading, found.start, found.end):
                 continue
             if country and entry.country != country:
                 continue
-            if entry.name not in names:
-                names.append(entry.name)
-            evidence.add("officials", reading, found.start, found.end, found.text)
+            add(entry.name, reading, found.start, found.end, found.text)
+    passing = mentions or []
+    ordered = sorted(
+        [r for r in (readings or list(event)) if r not in passing] or list(event),
+        key=lambda r: r.sentence.index,
+    )
+    known = _known_people(ordered)
+    previous_present = -10
+    for reading in ordered:
+        if reading not in event and reading.modality is not None:
+            continue
+        launchish = (
+            reading in event
+            or reading.launch_language
+            or reading.about_missile
+            or bool(_LAUNCH_WORDS.search(reading.sentence.text))
+            or reading.sentence.index == previous_present + 1
+        )
+        if not launchish:
+            continue
+        for person in _present_people(reading, known):
+            if person.official is not None and country and person.official.country != country:
+                continue
+            add(person.name, reading, person.start, person.end, person.text)
+            previous_present = reading.sentence.index
     return tuple(names)
+
+
+_LAUNCH_WORDS = re.compile(
+    r"\b(?:test(?:-fir\w+|-launch\w*|s|ed|ing)?|launch\w*|fir(?:e|ed|ing)|drills?|exercises?"
+    r"|lift-?off|flight|salvo|strike)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Person:
+    start: int
+    end: int
+    text: str
+    name: str
+    official: Official | None
+
+
+def _known_people(readings: list[Reading]) -> dict[str, str]:
+    """Full names the report gives, by each of their words ("Kim" -> "Kim Jong Un").
+
+    A relative named by the tie ("his daughter Kim Ju Ae") is not who a bare
+    family name refers to.
+    """
+    known: dict[str, str] = {}
+    for reading in readings:
+        base, text = reading.sentence.start, reading.sentence.text
+        full = [
+            f.entry.name
+            for f in reading.founds
+            if isinstance(f.entry, Official)
+            and not _RELATIVE_BEFORE.search(text[max(0, f.start - base - 30) : f.start - base])
+        ]
+        full += [
+            m["name"]
+            for m in cues.TITLED_NAME.finditer(text)
+            if not _RELATIVE_BEFORE.search(text[: m.start("name")])
+        ]
+        for name in full:
+            parts = name.replace("-", " ").split()
+            for part in (parts[0], parts[-1]):
+                known.setdefault(part, name)
+    return known
+
+
+_RELATIVE_BEFORE = re.compile(r"\b(?:daughter|sister|wife|son|brother)\s*$", re.IGNORECASE)
+
+
+_SURNAME = re.compile(r"(?<![\w\-])[A-Z][a-z]+(?![\w\-])")
+
+
+def _present_people(reading: Reading, known: dict[str, str]) -> list[_Person]:
+    """The people a sentence places at the launch by its construction."""
+    base, text = reading.sentence.start, reading.sentence.text
+    limit = (reading.passing_at - base) if reading.passing_at is not None else len(text)
+    people = [p for p in _people(reading, known) if p.start - base < limit]
+    present: list[_Person] = []
+    groups: list[list[_Person]] = []
+    for person in people:
+        if groups:
+            last = groups[-1][-1]
+            between = text[last.end - base : person.start - base]
+            if _LIST_LINK.match(between):
+                groups[-1].append(person)
+                continue
+        groups.append([person])
+    for group in groups:
+        first, last = group[0], group[-1]
+        prefix = text[max(0, first.start - base - 90) : first.start - base]
+        prefix = _TITLE_TAIL.sub("", prefix)
+        if cues.SPOKESPERSON_BEFORE.search(prefix) or cues.UNSAID_PRESENCE_BEFORE.search(prefix):
+            continue
+        after = text[last.end - base : last.end - base + 140]
+        together = bool(cues.PRESENT_BEFORE.search(prefix) or cues.PRESENT_AFTER.match(after))
+        for person in group:
+            own_after = text[person.end - base : person.end - base + 140]
+            if cues.NOT_PRESENT_AFTER.match(own_after):
+                continue
+            if together or cues.PRESENT_AFTER.match(own_after):
+                present.append(person)
+    return present
+
+
+_TITLE_TAIL = re.compile(r"(?:\s*(?:his|her|the)?\s*" + cues.TITLE + r")\s*$")
+_LIST_LINK = re.compile(
+    r"^(?:,\s*|\s+and\s+|,\s+and\s+|\s+as\s+well\s+as\s+)(?:(?:his|her|the)\s+)?"
+    r"(?:" + cues.TITLE + r")?\s*$"
+)
+
+
+def _people(reading: Reading, known: dict[str, str]) -> list[_Person]:
+    """Known officials, titled names and names in accompanying phrases of a sentence."""
+    base, text = reading.sentence.start, reading.sentence.text
+    people: dict[int, _Person] = {}
+    others = [(f.start, f.end) for f in reading.founds if f.kind is not EntityKind.OFFICIAL]
+    for found in reading.founds:
+        if isinstance(found.entry, Official):
+            people[found.start] = _Person(
+                found.start, found.end, found.text, found.entry.name, found.entry
+            )
+
+    def generic(start: int, end: int, name: str) -> None:
+        if any(s < end and start < e for s, e in others) or cues.NOT_A_PERSON_WORD.search(name):
+            return
+        if any(p.start <= start < p.end or start <= p.start < end for p in people.values()):
+            return
+        people[start] = _Person(start, end, name, " ".join(name.split()), None)
+
+    for match in cues.TITLED_NAME.finditer(text):
+        generic(base + match.start("name"), base + match.end("name"), match["name"])
+    for match in _ACCOMPANYING.finditer(text):
+        generic(base + match.start("name"), base + match.end("name"), match["name"])
+    for match in _SURNAME.finditer(text):
+        name = known.get(match.group())
+        if name is None or not cues.PRESENT_AFTER.match(text[match.end() : match.end() + 140]):
+            continue
+        start, end = base + match.start(), base + match.end()
+        if any(p.start <= start < p.end for p in people.values()):
+            continue
+        people[start] = _Person(start, end, match.group(), name, None)
+    return [people[k] for k in sorted(people)]
+
+
+_ACCOMPANYING = re.compile(
+    r"(?:(?<=\bby )|(?<=presence of )|(?<=, )|(?<= and )|(?<=including ))"
+    r"(?P<name>" + cues.PERSON_NAME + r")\b"
+)
+"""A capitalised run that may be a name in a list; kept only where a presence
+construction claims it."""
+
+
+def _speaks(reading: Reading, start: int, end: int) -> bool:
+    """A spokesman or analyst named, or a person whose own verb is a saying one."""
+    base, text = reading.sentence.start, reading.sentence.text
+    prefix = _TITLE_TAIL.sub("", text[max(0, start - base - 90) : start - base])
+    return bool(
+        cues.SPOKESPERSON_BEFORE.search(prefix)
+        or cues.UNSAID_PRESENCE_BEFORE.search(prefix)
+        or cues.NOT_PRESENT_AFTER.match(text[end - base : end - base + 140])
+    )
 
 
 def _present(reading: Reading, found: Found) -> bool:
