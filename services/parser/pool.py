@@ -7,16 +7,20 @@ in the event loop it would starve the consumer's heartbeats. The pool runs
 space is capped (RLIMIT_AS), so a memory bomb fails that document alone. A
 document that exceeds its time limit cannot be interrupted inside a process
 pool, so the whole pool is replaced: the stuck worker is killed, and the other
-documents in flight are retried by the runtime on the fresh pool.
+documents in flight are retried by the runtime on the fresh pool. Workers die
+with the parser, even when it is SIGKILLed (Linux).
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
 import multiprocessing
 import os
 import resource
+import signal
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -33,10 +37,32 @@ class ExtractionFailed(Exception):
     """The extractor failed on a document (e.g. ran out of its memory bound)."""
 
 
-def _limit_memory(megabytes: int) -> None:
+PR_SET_PDEATHSIG = 1
+"""prctl(2) option: the signal a process gets when its parent dies."""
+
+
+def _prepare_worker(megabytes: int, parent_pid: int) -> None:
+    _exit_with_parent(parent_pid)
     if megabytes > 0:
         limit = megabytes * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Make the kernel kill this worker when the parser process dies.
+
+    A parser that is SIGKILLed cannot shut its pool down, and an idle worker
+    would wait on its pipe for ever, holding its memory. Linux can tie a
+    child's life to its parent (``prctl(PR_SET_PDEATHSIG)``); no library
+    offers that one call, so it is made through ctypes. Elsewhere nothing is
+    done.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent_pid:
+        os._exit(0)  # the parser died before the request took effect
 
 
 class ExtractionPool:
@@ -52,8 +78,8 @@ class ExtractionPool:
         return ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_limit_memory,
-            initargs=(self.memory_mb,),
+            initializer=_prepare_worker,
+            initargs=(self.memory_mb, os.getpid()),
         )
 
     async def page_text(self, body: bytes, content_type: str | None, url: str | None) -> PageText:
