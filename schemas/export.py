@@ -14,7 +14,11 @@ Layout of an export into ``DIR``::
     DIR/jsonschema/<Name>.v<major>.schema.json
 
 The output is byte-for-byte deterministic (sorted keys, two-space indent,
-trailing newline), so the same code always yields the same files.
+trailing newline), so the same code always yields the same files. Prose does not
+depend on the library either: msgspec has copied struct docstrings into schemas
+with and without their indentation from one release to the next, so every
+`description` is cleaned here (`inspect.cleandoc`) before it is written, and the
+currency test compares the documents' meaning, not their bytes.
 """
 
 from __future__ import annotations
@@ -105,13 +109,33 @@ def json_schema(value_type: type[Message]) -> dict[str, Any]:
     """A standalone draft 2020-12 JSON Schema of one message type."""
     generated = msgspec.json.schema(value_type)
     _constrain_dict_keys(generated["$defs"], [value_type])
-    return {
-        "$schema": JSON_SCHEMA_DIALECT,
-        "$id": SCHEMA_BASE_URL + schema_file_name(value_type),
-        "title": value_type.__name__,
-        "description": _doc(value_type),
-        **generated,
-    }
+    return normalise_descriptions(
+        {
+            "$schema": JSON_SCHEMA_DIALECT,
+            "$id": SCHEMA_BASE_URL + schema_file_name(value_type),
+            "title": value_type.__name__,
+            "description": _doc(value_type),
+            **generated,
+        }
+    )
+
+
+def normalise_descriptions(document: Any) -> Any:
+    """`document` with every ``description`` string cleaned as `inspect.getdoc` cleans.
+
+    Descriptions come from docstrings, whose indentation is an accident of the
+    source; whether the schema generator keeps it is an accident of its version.
+    """
+    if isinstance(document, dict):
+        return {
+            key: inspect.cleandoc(value)
+            if key == "description" and isinstance(value, str)
+            else normalise_descriptions(value)
+            for key, value in document.items()
+        }
+    if isinstance(document, list):
+        return [normalise_descriptions(item) for item in document]
+    return document
 
 
 def _constrain_dict_keys(definitions: dict[str, Any], roots: Iterable[type[Message]]) -> None:
@@ -340,35 +364,37 @@ def asyncapi_document() -> dict[str, Any]:
     operations: dict[str, Any] = {}
     for topic in TOPICS:
         operations.update(_operations(topic))
-    return {
-        "asyncapi": "3.0.0",
-        "info": {
-            "title": "launchwatch",
-            "version": CONTRACT_VERSION,
-            "description": (
-                "News feeds in, missile and rocket launch alerts out: the Kafka topics "
-                "launchwatch writes, their JSON messages and CloudEvents headers. Topic "
-                "names may carry a deployment prefix (LAUNCHWATCH_TOPIC_PREFIX). A breaking "
-                "change to a message means a new major version on a new topic "
-                "(`<topic>.v2`); see schemas/README.md."
-            ),
-        },
-        "defaultContentType": CONTENT_TYPE,
-        "servers": {
-            "local": {
-                "host": LOCAL_KAFKA,
-                "protocol": "kafka",
-                "title": "Local Kafka",
+    return normalise_descriptions(
+        {
+            "asyncapi": "3.0.0",
+            "info": {
+                "title": "launchwatch",
+                "version": CONTRACT_VERSION,
                 "description": (
-                    "The single-node broker of local runs and tests; elsewhere the "
-                    "brokers come from LAUNCHWATCH_KAFKA_BOOTSTRAP."
+                    "News feeds in, missile and rocket launch alerts out: the Kafka topics "
+                    "launchwatch writes, their JSON messages and CloudEvents headers. Topic "
+                    "names may carry a deployment prefix (LAUNCHWATCH_TOPIC_PREFIX). A breaking "
+                    "change to a message means a new major version on a new topic "
+                    "(`<topic>.v2`); see schemas/README.md."
                 ),
-            }
-        },
-        "channels": {topic.name: _channel(topic) for topic in TOPICS},
-        "operations": operations,
-        "components": {"schemas": components, "messages": messages},
-    }
+            },
+            "defaultContentType": CONTENT_TYPE,
+            "servers": {
+                "local": {
+                    "host": LOCAL_KAFKA,
+                    "protocol": "kafka",
+                    "title": "Local Kafka",
+                    "description": (
+                        "The single-node broker of local runs and tests; elsewhere the "
+                        "brokers come from LAUNCHWATCH_KAFKA_BOOTSTRAP."
+                    ),
+                }
+            },
+            "channels": {topic.name: _channel(topic) for topic in TOPICS},
+            "operations": operations,
+            "components": {"schemas": components, "messages": messages},
+        }
+    )
 
 
 def exported_documents() -> dict[str, bytes]:

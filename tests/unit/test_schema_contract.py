@@ -50,7 +50,7 @@ from schemas import (
     topic_named,
 )
 from schemas.articles import PublishedSource
-from schemas.export import export, exported_documents
+from schemas.export import export, exported_documents, normalise_descriptions
 from schemas.launches import ClaimQuantity, FactName
 from services.runtime.deadletter import dead_letter
 from services.runtime.records import ConsumedRecord
@@ -203,13 +203,26 @@ def _asyncapi() -> dict[str, Any]:
     return loaded
 
 
-def _first_difference(actual: bytes, expected: bytes) -> str:
-    for number, (old, new) in enumerate(
-        zip(actual.splitlines(), expected.splitlines(), strict=False), 1
-    ):
-        if old != new:
-            return f"line {number}: checked in {old!r}, generated {new!r}"
-    return f"lengths differ: checked in {len(actual)} bytes, generated {len(expected)}"
+def _first_difference(actual: object, expected: object, path: str = "$") -> str | None:
+    """Where two parsed documents first differ, as a JSON path, or None when they agree."""
+    if isinstance(actual, dict) and isinstance(expected, dict):
+        for key in sorted(set(actual) | set(expected)):
+            if key not in actual or key not in expected:
+                side = "generated only" if key not in actual else "checked in only"
+                return f"{path}.{key}: {side}"
+            found = _first_difference(actual[key], expected[key], f"{path}.{key}")
+            if found:
+                return found
+        return None
+    if isinstance(actual, list) and isinstance(expected, list) and len(actual) == len(expected):
+        for index, (old, new) in enumerate(zip(actual, expected, strict=True)):
+            found = _first_difference(old, new, f"{path}[{index}]")
+            if found:
+                return found
+        return None
+    if actual != expected:
+        return f"{path}: checked in {actual!r:.120}, generated {expected!r:.120}"
+    return None
 
 
 def _unknown_keys(sample: object, known: object, path: str = "$") -> Iterator[str]:
@@ -266,11 +279,43 @@ def _spans(node: object) -> Iterator[dict[str, Any]]:
 def test_checked_in_export_is_current(name: str) -> None:
     path = SCHEMAS_DIR / name
     assert path.is_file(), f"{path} is missing; {REGENERATE}"
-    checked_in = path.read_bytes()
-    if checked_in != EXPORTED[name]:
-        pytest.fail(
-            f"{path} is stale ({_first_difference(checked_in, EXPORTED[name])}); {REGENERATE}"
-        )
+    # Meaning, not bytes: key order and whitespace are the serialiser's business
+    # (test_exported_documents_are_deterministic_and_canonical checks those).
+    difference = _first_difference(json.loads(path.read_bytes()), json.loads(EXPORTED[name]))
+    if difference:
+        pytest.fail(f"{path} is stale ({difference}); {REGENERATE}")
+
+
+class _IndentedDocstring(msgspec.Struct):
+    """First line.
+
+    An indented second paragraph, as every multi-line docstring in the source has.
+    """
+
+    value: int
+
+
+def test_descriptions_do_not_depend_on_how_the_generator_keeps_indentation() -> None:
+    raw = {"description": _IndentedDocstring.__doc__, "items": [{"description": "  x\n  y"}]}
+    assert normalise_descriptions(raw) == {
+        "description": (
+            "First line.\n\nAn indented second paragraph, as every multi-line docstring "
+            "in the source has."
+        ),
+        "items": [{"description": "x\ny"}],
+    }
+    generated = normalise_descriptions(msgspec.json.schema(_IndentedDocstring))
+    described = generated["$defs"]["_IndentedDocstring"]["description"]
+    assert described == inspect.getdoc(_IndentedDocstring)
+
+
+def test_a_stale_export_is_named_by_the_path_that_differs() -> None:
+    checked_in = {"a": {"b": [1, {"c": "old"}]}}
+    assert _first_difference(checked_in, checked_in) is None
+    assert _first_difference(checked_in, {"a": {"b": [1, {"c": "new"}]}}) == (
+        "$.a.b[1].c: checked in 'old', generated 'new'"
+    )
+    assert _first_difference({"a": 1}, {"a": 1, "z": 2}) == "$.z: generated only"
 
 
 def test_no_stale_json_schema_files() -> None:
