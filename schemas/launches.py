@@ -9,7 +9,7 @@ launch raises exactly one `LaunchAlert` of kind ``new``.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -87,6 +87,17 @@ class LaunchFactFields(Part, frozen=True, kw_only=True):
     officials: tuple[str, ...] = ()
     reported_by: tuple[str, ...] = ()
     claims: tuple[Claim, ...] = ()
+
+
+FACT_FIELDS: tuple[str, ...] = tuple(
+    field.name for field in msgspec.structs.fields(LaunchFactFields)
+)
+"""The launch facts' names, in the schema's order: every copy of the facts derives from this."""
+
+
+def launch_facts(source: LaunchFactFields) -> dict[str, Any]:
+    """The launch facts of a report, event or alert, to build another of them with."""
+    return {name: getattr(source, name) for name in FACT_FIELDS}
 
 
 FactName = Literal[

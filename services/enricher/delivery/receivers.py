@@ -8,6 +8,10 @@
   identify the launch, not the revision, so the updates of one launch refresh
   one Alertmanager alert instead of raising another.
 
+Each kind is one `Receiver` in `RECEIVERS`, whose keys are tested to be every
+`ReceiverKind`: a kind added to the vocabulary without its receiver fails the
+tests, never silently sending another kind's payload.
+
 Every request carries ``Idempotency-Key: <delivery_id>``: delivery is
 at-least-once (a timeout does not say whether the receiver got the alert), and
 the key lets a receiver drop the repeat.
@@ -15,14 +19,18 @@ the key lets a receiver drop the repeat.
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from types import MappingProxyType
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import msgspec
 
 from schemas.deliveries import AlertDelivery
-from schemas.launches import LaunchAlert
+from schemas.launches import FACT_FIELDS, Claim, LaunchAlert, LaunchFactFields, Place
 from schemas.vocabulary import AlertKind, MissileType, ReceiverKind
 
 USER_AGENT = "launchwatch/0.1 (alert delivery; +https://github.com/launchwatch/launchwatch)"
@@ -52,6 +60,14 @@ class DeliveryRequest:
     headers: dict[str, str]
 
 
+class Receiver(Protocol):
+    """How one kind of receiver is addressed, and what it is sent."""
+
+    def request(
+        self, delivery: AlertDelivery, url: str, headers: dict[str, str]
+    ) -> DeliveryRequest: ...
+
+
 def request_for(delivery: AlertDelivery, url: str) -> DeliveryRequest:
     """The request that delivers `delivery` to the receiver configured at `url`."""
     headers = {
@@ -59,19 +75,20 @@ def request_for(delivery: AlertDelivery, url: str) -> DeliveryRequest:
         "User-Agent": USER_AGENT,
         "Idempotency-Key": delivery.delivery_id,
     }
-    if delivery.receiver == ReceiverKind.WEBHOOK:
-        headers.update(cloudevents_headers(delivery))
-        return DeliveryRequest(url, msgspec.json.encode(webhook_payload(delivery)), headers)
-    if delivery.receiver == ReceiverKind.SLACK:
-        return DeliveryRequest(url, msgspec.json.encode(slack_payload(delivery.alert)), headers)
-    return DeliveryRequest(
-        alertmanager_endpoint(url),
-        msgspec.json.encode(alertmanager_payload(delivery.alert)),
-        headers,
-    )
+    return RECEIVERS[delivery.receiver].request(delivery, url, headers)
 
 
 # -- webhook ------------------------------------------------------------------------
+
+
+class WebhookReceiver:
+    """Any HTTP endpoint: the alert as JSON, with CloudEvents headers."""
+
+    def request(
+        self, delivery: AlertDelivery, url: str, headers: dict[str, str]
+    ) -> DeliveryRequest:
+        headers = {**headers, **cloudevents_headers(delivery)}
+        return DeliveryRequest(url, msgspec.json.encode(webhook_payload(delivery)), headers)
 
 
 def webhook_payload(delivery: AlertDelivery) -> dict[str, Any]:
@@ -95,6 +112,15 @@ def cloudevents_headers(delivery: AlertDelivery) -> dict[str, str]:
 
 
 # -- slack --------------------------------------------------------------------------
+
+
+class SlackReceiver:
+    """A Slack-compatible incoming webhook."""
+
+    def request(
+        self, delivery: AlertDelivery, url: str, headers: dict[str, str]
+    ) -> DeliveryRequest:
+        return DeliveryRequest(url, msgspec.json.encode(slack_payload(delivery.alert)), headers)
 
 
 def slack_payload(alert: LaunchAlert) -> dict[str, Any]:
@@ -145,6 +171,16 @@ def _clip(text: str) -> str:
 
 
 # -- alertmanager -------------------------------------------------------------------
+
+
+class AlertmanagerReceiver:
+    """Prometheus Alertmanager's v2 API, at ``<base>/api/v2/alerts``."""
+
+    def request(
+        self, delivery: AlertDelivery, url: str, headers: dict[str, str]
+    ) -> DeliveryRequest:
+        body = msgspec.json.encode(alertmanager_payload(delivery.alert))
+        return DeliveryRequest(alertmanager_endpoint(url), body, headers)
 
 
 def alertmanager_endpoint(base_url: str) -> str:
@@ -202,29 +238,60 @@ def _is_http(url: str) -> bool:
 # -- shared -------------------------------------------------------------------------
 
 
+_WEAPON_FACTS = ("missile_type", "range_class", "weapon_names")
+"""Shown together, as one "Weapon" line: "ballistic (SRBM): Hwasong-17"."""
+
+_LABELS = {"launch_date": "Date", "location": "From", "impact_area": "Impact"}
+"""Labels other than the field's name written out ("reported_by" is "Reported by")."""
+
+_ALWAYS_SHOWN = frozenset({"outcome"})
+"""Shown even when unknown, so an analyst sees that it is not known yet."""
+
+_DEFAULTS: dict[str, object] = {name: getattr(LaunchFactFields(), name) for name in FACT_FIELDS}
+
+
 def facts_of(alert: LaunchAlert) -> list[tuple[str, str]]:
-    """The known facts of the launch as (name, value), in the order an analyst reads them."""
+    """The known facts of the launch as (name, value), in the schema's order.
+
+    Derived from the schema's fact fields, so a fact added there is shown here
+    without a change: a value this module has no form for is written as text.
+    """
     facts: list[tuple[str, str]] = []
-    if alert.country:
-        facts.append(("Country", alert.country))
+    for name in FACT_FIELDS:
+        if name in _WEAPON_FACTS:
+            if name == _WEAPON_FACTS[0]:
+                facts.append(("Weapon", _weapon(alert)))
+            continue
+        value = getattr(alert, name)
+        if value == _DEFAULTS[name] and name not in _ALWAYS_SHOWN:
+            continue
+        facts.append((_LABELS.get(name, name.replace("_", " ").capitalize()), _text(value)))
+    return facts
+
+
+def _weapon(alert: LaunchAlert) -> str:
     weapon = alert.missile_type.value
     if alert.range_class is not None:
         weapon += f" ({alert.range_class.value})"
     if alert.weapon_names:
         weapon += ": " + ", ".join(alert.weapon_names)
-    facts.append(("Weapon", weapon))
-    if alert.count is not None:
-        facts.append(("Count", str(alert.count)))
-    if alert.launch_date is not None:
-        facts.append(("Date", alert.launch_date.isoformat()))
-    if alert.location is not None:
-        facts.append(("From", alert.location.name))
-    if alert.impact_area is not None:
-        facts.append(("Impact", alert.impact_area.name))
-    facts.append(("Outcome", alert.outcome.value))
-    if alert.reported_by:
-        facts.append(("Reported by", ", ".join(alert.reported_by)))
-    return facts
+    return weapon
+
+
+def _text(value: object) -> str:
+    """A fact's value as an analyst reads it."""
+    if isinstance(value, tuple):
+        return ", ".join(_text(item) for item in value)
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Place):
+        return value.name
+    if isinstance(value, Claim):
+        by = f" ({value.claimed_by})" if value.claimed_by else ""
+        return f"{value.quantity.replace('_', ' ')} {value.value:g}{by}"
+    return str(value)
 
 
 def describe(alert: LaunchAlert) -> str:
@@ -244,3 +311,13 @@ def _title(alert: LaunchAlert) -> str:
 def _rfc3339(alert: LaunchAlert) -> str:
     encoded: str = msgspec.to_builtins(alert.raised_at)
     return encoded
+
+
+RECEIVERS: Mapping[ReceiverKind, Receiver] = MappingProxyType(
+    {
+        ReceiverKind.WEBHOOK: WebhookReceiver(),
+        ReceiverKind.SLACK: SlackReceiver(),
+        ReceiverKind.ALERTMANAGER: AlertmanagerReceiver(),
+    }
+)
+"""Every kind of receiver and how it is sent an alert: one entry per `ReceiverKind`."""

@@ -7,12 +7,23 @@ from datetime import date
 import msgspec
 import pytest
 
-from schemas import AlertDelivery, LaunchAlert, Place, RangeClass, ReceiverKind, decode, encode
+from schemas import (
+    AlertDelivery,
+    Claim,
+    LaunchAlert,
+    Place,
+    RangeClass,
+    ReceiverKind,
+    decode,
+    encode,
+)
 from schemas.ids import stable_id
 from services.enricher.delivery import DeliverySettings, deliveries_for, request_for
 from services.enricher.delivery.receivers import (
+    RECEIVERS,
     alertmanager_endpoint,
     alertmanager_payload,
+    facts_of,
     slack_payload,
 )
 from tests.alert_receiver import RAISED, alert, delivery
@@ -134,3 +145,30 @@ def test_an_alert_owes_one_pending_delivery_per_configured_receiver() -> None:
         assert decode(AlertDelivery, encode(row, key=row.delivery_id, source="/t").value) == row
     assert deliveries_for(launch, settings, RAISED) == rows, "a repeat writes the same rows"
     assert deliveries_for(launch, DeliverySettings(), RAISED) == []
+
+
+def test_every_receiver_kind_has_its_receiver() -> None:
+    assert set(RECEIVERS) == set(ReceiverKind)
+
+
+def test_each_kind_is_sent_its_own_payload() -> None:
+    bodies = {
+        kind: msgspec.json.decode(request_for(delivery(kind), "http://r.example").body)
+        for kind in ReceiverKind
+    }
+    assert bodies[ReceiverKind.WEBHOOK]["alert_id"] == alert().alert_id
+    assert set(bodies[ReceiverKind.SLACK]) == {"text", "blocks"}
+    assert bodies[ReceiverKind.ALERTMANAGER][0]["labels"]["alertname"] == "LaunchDetected"
+
+
+def test_the_facts_shown_follow_the_schema_including_officials_and_claims() -> None:
+    launch = msgspec.structs.replace(
+        alert(),
+        officials=("Kim Jong Un",),
+        claims=(Claim(quantity="apogee_km", value=6100.0, claimed_by="JCS"),),
+    )
+    shown = dict(facts_of(launch))
+    assert shown["Officials"] == "Kim Jong Un"
+    assert shown["Claims"] == "apogee km 6100 (JCS)"
+    assert shown["Outcome"] == "unknown", "an unknown outcome is still shown"
+    assert "Count" not in shown, "a fact not known is left out"
