@@ -4,19 +4,27 @@
 #   docker run IMAGE topics create | feeds add URL... | sample-site --host 0.0.0.0 | tail TOPIC
 # Settings are LAUNCHWATCH_* environment variables (docs/settings.md).
 
+# A patched 3.11: releases before 3.11.10 carry the ipaddress and expat CVEs that the
+# fetcher's address guard and feed parsing rest on (docs/dependencies.md).
 ARG PYTHON_IMAGE=python:3.11.14-slim-bookworm
 
 FROM ${PYTHON_IMAGE} AS build
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
-COPY pyproject.toml README.md ./
+# Dependencies from the lock alone, every file checked against its hash, in their own
+# layer: it is rebuilt only when the lock changes. The build backend has a lock too.
+COPY requirements/app.txt requirements/build.txt ./requirements/
+RUN python -m venv /opt/build \
+    && /opt/build/bin/pip install --require-hashes --no-deps -r requirements/build.txt \
+    && python -m venv /opt/launchwatch \
+    && /opt/launchwatch/bin/pip install --require-hashes --no-deps -r requirements/app.txt
+COPY pyproject.toml README.md LICENSE ./
 COPY schemas ./schemas
 COPY services ./services
-# The package and its runtime dependencies only (no dev extra), in a virtualenv that
-# the final stage copies whole.
-RUN python -m venv /opt/launchwatch \
-    && /opt/launchwatch/bin/pip install . \
+# launchwatch itself, resolving nothing: its dependencies are all in place already.
+RUN /opt/build/bin/pip wheel --no-deps --no-build-isolation --wheel-dir /tmp/wheel . \
+    && /opt/launchwatch/bin/pip install --no-deps /tmp/wheel/*.whl \
     && /opt/launchwatch/bin/pip uninstall --yes pip
 
 FROM ${PYTHON_IMAGE}

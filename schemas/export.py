@@ -120,22 +120,27 @@ def json_schema(value_type: type[Message]) -> dict[str, Any]:
     )
 
 
-def normalise_descriptions(document: Any) -> Any:
+def normalise_descriptions(document: dict[str, Any]) -> dict[str, Any]:
     """`document` with every ``description`` string cleaned as `inspect.getdoc` cleans.
 
     Descriptions come from docstrings, whose indentation is an accident of the
     source; whether the schema generator keeps it is an accident of its version.
     """
-    if isinstance(document, dict):
+    cleaned: dict[str, Any] = _cleaned(document)
+    return cleaned
+
+
+def _cleaned(node: Any) -> Any:
+    if isinstance(node, dict):
         return {
             key: inspect.cleandoc(value)
             if key == "description" and isinstance(value, str)
-            else normalise_descriptions(value)
-            for key, value in document.items()
+            else _cleaned(value)
+            for key, value in node.items()
         }
-    if isinstance(document, list):
-        return [normalise_descriptions(item) for item in document]
-    return document
+    if isinstance(node, list):
+        return [_cleaned(item) for item in node]
+    return node
 
 
 def _constrain_dict_keys(definitions: dict[str, Any], roots: Iterable[type[Message]]) -> None:

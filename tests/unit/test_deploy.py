@@ -513,14 +513,41 @@ def test_image_runs_as_a_user_other_than_root() -> None:
         assert pod["runAsUser"] == dockerfile_uid()
 
 
-def test_image_installs_the_package_without_development_tools() -> None:
+def test_image_installs_the_locked_dependencies_and_the_package_without_development_tools() -> None:
     installs = [
         args for word, args in dockerfile_instructions() if word == "RUN" and "pip install" in args
     ]
-    assert len(installs) == 1
-    assert re.search(r"pip install (--\S+ )*\.(\s|$)", installs[0])
-    assert "[dev]" not in installs[0]
-    assert " -e " not in installs[0]
+    text = " && ".join(installs)
+    # Every dependency from the runtime lock with its hashes; nothing resolved afterwards.
+    assert "--require-hashes --no-deps -r requirements/app.txt" in text
+    assert "requirements/dev.txt" not in text
+    assert "[dev]" not in text
+    assert " -e " not in text
+    package = [args for args in installs if re.search(r"pip wheel .*--no-deps.* \.(\s|$)", args)]
+    assert package, "launchwatch is built as a wheel from the source"
+    assert re.search(r"pip install --no-deps /tmp/wheel/\*\.whl", package[0])
+
+
+def test_the_lock_pins_every_dependency_and_the_dev_lock_agrees_with_it() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+    def pins(name: str) -> dict[str, str]:
+        text = (ROOT / "requirements" / name).read_text(encoding="utf-8")
+        found = re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+) \\$", text, re.MULTILINE)
+        assert "--hash=sha256:" in text
+        return {re.sub(r"[-_.]+", "-", n).lower(): v for n, v in found}
+
+    def names(requirements: list[str]) -> set[str]:
+        return {
+            re.sub(r"[-_.]+", "-", re.split(r"[\[<>=~!; ]", r)[0]).lower() for r in requirements
+        }
+
+    app, dev = pins("app.txt"), pins("dev.txt")
+    assert names(pyproject["project"]["dependencies"]) <= set(app)
+    assert names(pyproject["project"]["optional-dependencies"]["dev"]) <= set(dev)
+    assert {name: dev[name] for name in app} == app
+    build = pins("build.txt")
+    assert names(pyproject["build-system"]["requires"]) <= set(build)
 
 
 def test_image_entrypoint_is_the_launchwatch_command() -> None:
