@@ -1,0 +1,95 @@
+"""The launch date: the most precise date phrase about the launch, at the launch site.
+
+The saying date ("KCNA said on Friday") stands in only when nothing dates the
+launch itself; with no date at all, the report is taken to be of the day it was
+published.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.enricher import cues
+from services.enricher.dates import DateMention, DateResolver, Precision
+from services.enricher.facts.context import Fact, FactContext, launch_limit, span
+from services.enricher.recognition import Reading, compatible_types, specific_type
+
+RECENT_DAYS = 10
+"""A calendar date outside the launch sentences dates the launch only this close to
+publication."""
+
+
+def extract(context: FactContext) -> Fact[date] | None:
+    """The local calendar date of the launch."""
+    resolver = context.resolver
+    event = context.event
+    best: tuple[Reading, DateMention] | None = None
+    fallback: tuple[Reading, DateMention] | None = None
+    for reading in event:
+        sentence = reading.sentence
+        if reading is not event[0] and not (
+            reading.is_candidate or cues.TRIGGER.search(sentence.text)
+        ):
+            continue
+        for mention in resolver.mentions(sentence.text[: launch_limit(reading)], sentence.start):
+            if mention.day is None or mention.precision < Precision.VAGUE:
+                continue
+            if mention.is_report_date:
+                if fallback is None or mention.precision > fallback[1].precision:
+                    fallback = (reading, mention)
+            elif best is None or mention.precision > best[1].precision:
+                best = (reading, mention)
+    if best is None:
+        kind = next((k for r in event if (k := specific_type(r.weapons()))), None)
+        others = [r for r in context.readings if r not in context.passing]
+        best = _dated_elsewhere(others, resolver, kind)
+    chosen = best or fallback
+    if chosen:
+        reading, mention = chosen
+        assert mention.day is not None
+        return Fact(mention.day, span(reading, mention.start, mention.end, mention.text))
+    published = resolver.publication_day()
+    return Fact(published) if published else None
+
+
+def _dated_elsewhere(
+    readings: list[Reading], resolver: DateResolver, kind: str | None
+) -> tuple[Reading, DateMention] | None:
+    """A recent day the article gives its launch outside the launch sentences.
+
+    "Tuesday's attack" names the day of the attack wherever it stands; a calendar
+    day ("on January 30") in a sentence about the missiles, not a plan or a passing
+    mention, dates the launch when the launch sentences do not.
+    """
+    published = resolver.publication_day()
+    if published is None:
+        return None
+    readings = [r for r in readings if _same_kind(r, kind)]
+    for reading in readings:
+        base, text = reading.sentence.start, reading.sentence.text
+        owned = cues.POSSESSIVE_DAY.search(text)
+        if owned and reading.passing_at is None:
+            for mention in resolver.mentions(
+                text[owned.start() : owned.end()], base + owned.start()
+            ):
+                if mention.day is not None and mention.precision >= Precision.RELATIVE:
+                    return reading, mention
+    for reading in readings:
+        if reading.modality is not None or not reading.about_missile:
+            continue
+        base, text = reading.sentence.start, reading.sentence.text
+        for mention in resolver.mentions(text[: launch_limit(reading)], base):
+            if (
+                mention.day is not None
+                and not mention.is_report_date
+                and mention.precision == Precision.CALENDAR
+                and 0 <= (published - mention.day).days <= RECENT_DAYS
+            ):
+                return reading, mention
+    return None
+
+
+def _same_kind(reading: Reading, kind: str | None) -> bool:
+    """Whether a sentence can speak of the reported launch: no other type of missile."""
+    other = specific_type(reading.weapons())
+    return kind is None or other is None or compatible_types(kind, other)

@@ -1,0 +1,81 @@
+"""The range class of a ballistic launch: from the named system, or from a stated range.
+
+A named system's class ("Hwasong-18" is an ICBM) stands; a stated range ("a range
+of about 5,000 km") decides over a description ("long-range"). A flight distance
+("flew 450 km") gives the class only when nothing else does, since test flights
+are often lofted short of their full range.
+"""
+
+from __future__ import annotations
+
+from schemas import MissileType, RangeClass
+from services.enricher.facts.context import Fact, FactContext, span
+from services.enricher.gazetteer import Weapon
+from services.enricher.quantities import quantities
+
+_CLASSED_TYPES = (
+    MissileType.BALLISTIC,
+    MissileType.HYPERSONIC,
+    MissileType.ARTILLERY_ROCKET,
+    MissileType.UNKNOWN,
+)
+"""Types a range class applies to; cruise missiles and space launches have none."""
+
+_RANGE_CLASSES = (
+    (1000.0, RangeClass.SRBM),
+    (3000.0, RangeClass.MRBM),
+    (5500.0, RangeClass.IRBM),
+)
+
+
+def extract(context: FactContext) -> Fact[RangeClass] | None:
+    """The class the report gives the launched missile."""
+    missile_type = context.missile_type
+    if missile_type not in _CLASSED_TYPES:
+        return None
+    weapon = _weapon_class(context)
+    stated = _stated_range(
+        context, override=weapon is None and missile_type is MissileType.BALLISTIC
+    )
+    if stated is None or (weapon is not None and weapon.value is RangeClass.SLBM):
+        return weapon
+    if weapon is None or not _named_class(context):
+        return stated
+    return weapon
+
+
+def _weapon_class(context: FactContext) -> Fact[RangeClass] | None:
+    for reading in context.event:
+        for found in reading.weapons(before=reading.passing_at):
+            entry = found.entry
+            if isinstance(entry, Weapon) and entry.range_class:
+                return Fact(entry.range_class, span(reading, found.start, found.end, found.text))
+    return None
+
+
+def _named_class(context: FactContext) -> bool:
+    """Whether a named system (not a description) gives the class."""
+    return any(
+        isinstance(f.entry, Weapon) and not f.entry.descriptive and f.entry.range_class
+        for r in context.event
+        for f in r.weapons(before=r.passing_at)
+    )
+
+
+def _stated_range(context: FactContext, *, override: bool) -> Fact[RangeClass] | None:
+    """The class a stated range gives; a flight distance only when `override`."""
+    for reading in context.event:
+        base, text = reading.sentence.start, reading.sentence.text
+        for quantity in quantities(text):
+            if quantity.quantity != "range_km":
+                continue
+            if reading.passing_at is not None and base + quantity.start >= reading.passing_at:
+                continue
+            capability = text[quantity.start : quantity.start + 12].lower().startswith("range")
+            if not (capability or override):
+                continue
+            value = quantity.value
+            chosen = next((c for limit, c in _RANGE_CLASSES if value < limit), RangeClass.ICBM)
+            phrase = text[quantity.start : quantity.end]
+            return Fact(chosen, span(reading, base + quantity.start, base + quantity.end, phrase))
+    return None

@@ -1,0 +1,50 @@
+"""One extractor per launch fact field, in the order they are read.
+
+The keys are the fields of `LaunchFactFields`, so a new fact is one schema field
+and one extractor module; a field with no extractor fails the registry test.
+The order matters: the places need the launching state, the date the site's
+time zone, the range class the type, and officials and sources the launching
+state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+
+from schemas import LaunchFactFields
+from services.enricher.facts import (
+    claims,
+    count,
+    country,
+    launch_date,
+    officials,
+    outcome,
+    places,
+    range_class,
+    reported_by,
+    weapon,
+)
+from services.enricher.facts.context import Fact, FactContext
+
+Extractor = Callable[[FactContext], Fact[Any] | None]
+
+EXTRACTORS: dict[str, Extractor] = {
+    "country": country.extract,
+    "location": places.extract_location,
+    "impact_area": places.extract_impact_area,
+    "launch_date": launch_date.extract,
+    "missile_type": weapon.extract_type,
+    "range_class": range_class.extract,
+    "weapon_names": weapon.extract_names,
+    "count": count.extract,
+    "outcome": outcome.extract,
+    "officials": officials.extract,
+    "reported_by": reported_by.extract,
+    "claims": claims.extract,
+}
+
+FACT_FIELDS: tuple[str, ...] = tuple(f.name for f in msgspec.structs.fields(LaunchFactFields))
+"""The launch fact fields, as the schema declares them."""

@@ -1,0 +1,111 @@
+"""What was launched: the named weapons and the missile type.
+
+The type comes from the launch sentences in order, the lead first, since later
+sentences may name what the weapon is meant to counter. A rocket that carried a
+satellite into orbit is a space launch, whatever it is called; unnamed "rockets"
+fired at a place are artillery rockets.
+"""
+
+from __future__ import annotations
+
+import re
+
+from schemas import MissileType
+from services.enricher.facts.context import (
+    Evidence,
+    Fact,
+    FactContext,
+    launch_limit,
+    span,
+    states_launch,
+)
+from services.enricher.gazetteer import Weapon
+from services.enricher.recognition import Reading, specific_type
+
+
+def extract_names(context: FactContext) -> Fact[tuple[str, ...]] | None:
+    """The named weapon systems (not descriptions) of the launch, in the order named."""
+    names: list[str] = []
+    evidence = Evidence()
+    for reading in context.event:
+        for found in reading.weapons(before=reading.passing_at):
+            entry = found.entry
+            if isinstance(entry, Weapon) and not entry.descriptive and entry.name not in names:
+                names.append(entry.name)
+                evidence.add(reading, found.start, found.end, found.text)
+    return Fact(tuple(names), evidence.spans()) if names else None
+
+
+def extract_type(context: FactContext) -> Fact[MissileType] | None:
+    """The missile type the first launch sentence that names or describes a weapon gives."""
+    named = _named_type(context)
+    missile_type = named.value if named else MissileType.UNKNOWN
+    if missile_type in (MissileType.UNKNOWN, MissileType.BALLISTIC) and _from_description(
+        context, missile_type
+    ):
+        orbit = _reaches_orbit(context)
+        if orbit is not None:
+            return orbit
+    if missile_type is MissileType.UNKNOWN and _rockets_fired(context.event[0]):
+        return Fact(MissileType.ARTILLERY_ROCKET)
+    return named
+
+
+def _named_type(context: FactContext) -> Fact[MissileType] | None:
+    for reading in context.event:
+        weapons = reading.weapons(before=reading.passing_at)
+        kind = specific_type(weapons)
+        if not kind:
+            continue
+        missile_type = MissileType(kind)
+        for found in weapons:
+            if isinstance(found.entry, Weapon) and found.entry.missile_type == missile_type:
+                return Fact(missile_type, span(reading, found.start, found.end, found.text))
+        return Fact(missile_type)
+    return None
+
+
+def _from_description(context: FactContext, missile_type: MissileType) -> bool:
+    """Whether the type rests on descriptions only ("a rocket"), not on a named system."""
+    weapons = [
+        found.entry
+        for reading in context.event
+        for found in reading.weapons(before=reading.passing_at)
+        if isinstance(found.entry, Weapon)
+    ]
+    if not any(not w.descriptive for w in weapons):
+        return True
+    return all(w.descriptive for w in weapons if w.missile_type == missile_type)
+
+
+_ORBIT = re.compile(
+    r"\b(?:(?:into|in|reached|entered|achieved|to)\s+(?:an?\s+|its\s+|the\s+)?(?:[\w\-]+\s+){0,2}?"
+    r"orbit|orbital)\b",
+    re.IGNORECASE,
+)
+_SATELLITE = re.compile(r"\bsatellites?\b", re.IGNORECASE)
+
+
+def _reaches_orbit(context: FactContext) -> Fact[MissileType] | None:
+    """A rocket that carried a satellite into orbit is a space launch, not a missile."""
+    for reading in context.event:
+        if not states_launch(context, reading):
+            continue
+        base, text = reading.sentence.start, reading.sentence.text
+        limit = launch_limit(reading)
+        found = _ORBIT.search(text, 0, limit)
+        if found and _SATELLITE.search(text, 0, limit):
+            return Fact(
+                MissileType.SPACE_LAUNCH,
+                span(reading, base + found.start(), base + found.end(), found.group()),
+            )
+    return None
+
+
+_ROCKETS = re.compile(r"\brockets\b", re.IGNORECASE)
+
+
+def _rockets_fired(primary: Reading) -> bool:
+    """Unnamed "rockets" fired (a barrage at a town) are artillery rockets."""
+    text = primary.sentence.text
+    return bool(_ROCKETS.search(text)) and not _SATELLITE.search(text)
