@@ -82,16 +82,29 @@ def _spec(field: mi.Field) -> FactSpec | str:
     return "other"
 
 
-def _classify() -> tuple[dict[str, FactSpec], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    info = mi.type_info(LaunchFactFields)
-    assert isinstance(info, mi.StructType)
+@dataclass(frozen=True)
+class FactLists:
+    """The fields of a fact struct, sorted by how a scorer compares them."""
+
+    scalars: dict[str, FactSpec]
+    names: tuple[str, ...]
+    unclassified: tuple[str, ...]
+    """Fields neither scalar nor names and not excused in `not_scored`: to be decided."""
+    every: tuple[str, ...]
+
+
+def classify(struct: type, not_scored: Mapping[str, str] = NOT_SCORED) -> FactLists:
+    """Sort the fields of `struct` (LaunchFactFields) into scalar, name and other facts."""
+    info = mi.type_info(struct)
+    if not isinstance(info, mi.StructType):
+        raise TypeError(f"{struct!r} is not a msgspec Struct")
     scalars: dict[str, FactSpec] = {}
     names: list[str] = []
     unclassified: list[str] = []
     for field in info.fields:
-        spec = _spec(field)
-        if field.name in NOT_SCORED:
+        if field.name in not_scored:
             continue
+        spec = _spec(field)
         if isinstance(spec, FactSpec):
             scalars[field.name] = spec
         elif spec == "names":
@@ -99,10 +112,14 @@ def _classify() -> tuple[dict[str, FactSpec], tuple[str, ...], tuple[str, ...], 
         else:
             unclassified.append(field.name)
     every = tuple(field.name for field in info.fields)
-    return scalars, tuple(names), tuple(unclassified), every
+    return FactLists(scalars, tuple(names), tuple(unclassified), every)
 
 
-FACT_SPECS, NAME_FACTS, UNCLASSIFIED, ALL_FACTS = _classify()
+LAUNCH_FACTS = classify(LaunchFactFields)
+FACT_SPECS = LAUNCH_FACTS.scalars
+NAME_FACTS: tuple[str, ...] = LAUNCH_FACTS.names
+"""Scored as sets of names."""
+UNCLASSIFIED: tuple[str, ...] = LAUNCH_FACTS.unclassified
 SCALAR_FACTS: tuple[str, ...] = tuple(FACT_SPECS)
 """Scored by exact match, in the schema's order."""
 
@@ -192,6 +209,15 @@ def prf(tp: int, n_pred: int, n_gold: int) -> Json:
         "predicted": n_pred,
         "gold": n_gold,
     }
+
+
+def fmt(value: object, digits: int = 3) -> str:
+    """A figure for a table: `n/a` for an empty ratio, ratios to `digits` places."""
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
 
 
 def fact_accuracy(pairs: Sequence[tuple[Json, Json]], names: Sequence[str] = SCALAR_FACTS) -> Json:

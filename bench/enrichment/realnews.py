@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+from fact_fields import fmt as fmt_figure
 from realnews_corpus import (
     DEFAULT_BLIND,
     DEFAULT_EXTRA_LABELS,
@@ -84,19 +85,30 @@ def _prediction(report: EnrichedArticle, final: Mapping[str, str]) -> Prediction
     )
 
 
-def items_of(ordered: Sequence[Record], result: Enrichment) -> tuple[list[Item], list[Alert]]:
-    """Pairs each record with its output; an article's event is the final event listing it."""
+def predictions(result: Enrichment) -> tuple[list[Prediction], list[Alert]]:
+    """What the enricher made of each article, in input order, and the alerts it raised.
+
+    An article's event is the final event listing it, so that reports of two events
+    that were later merged count as one; the event it was first placed in is kept too,
+    because its `new` alert was raised all the same.
+    """
     final = {aid: event.event_id for event in result.events for aid in event.article_ids}
+    alerts = [Alert(kind=str(a.kind), event_id=a.event_id) for a in result.alerts]
+    return [_prediction(report, final) for report in result.enriched], alerts
+
+
+def items_of(ordered: Sequence[Record], result: Enrichment) -> tuple[list[Item], list[Alert]]:
+    """Each record with what the enricher made of it."""
+    predicted, alerts = predictions(result)
     items = [
         Item(
             id=record.id,
             title=record.title,
             truth=msgspec.to_builtins(record.truth),
-            predicted=_prediction(report, final),
+            predicted=prediction,
         )
-        for record, report in zip(ordered, result.enriched, strict=True)
+        for record, prediction in zip(ordered, predicted, strict=True)
     ]
-    alerts = [Alert(kind=str(a.kind), event_id=a.event_id) for a in result.alerts]
     return items, alerts
 
 
@@ -113,11 +125,7 @@ def score_set(material: Material, which: SetName) -> SetResult:
 
 
 def fmt(value: object) -> str:
-    if value is None:
-        return "n/a"
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    return str(value)
+    return fmt_figure(value, 2)
 
 
 def summary_lines(result: SetResult) -> list[str]:

@@ -91,13 +91,16 @@ def _new_alerts(reports: Sequence[Item], alerts: Sequence[Alert]) -> int:
 
 
 def _fact_pairs(items: Sequence[Item]) -> list[tuple[Json, Json]]:
+    """(predicted, labelled) facts of the correctly recognised reports."""
     return [(i.predicted.facts, i.truth) for i in items if _is_report(i) and i.predicted.is_report]
 
 
-def wrong_facts(item: Item) -> list[tuple[str, object, object]]:
+def wrong_facts(
+    item: Item, facts: Sequence[str] = LABELLED_FACTS
+) -> list[tuple[str, object, object]]:
     """(fact, expected, got) for each labelled fact the report got wrong."""
     out: list[tuple[str, object, object]] = []
-    for name in LABELLED_FACTS:
+    for name in facts:
         want = normalise(name, item.truth.get(name))
         got = normalise(name, item.predicted.facts.get(name))
         if want != got:
@@ -105,8 +108,14 @@ def wrong_facts(item: Item) -> list[tuple[str, object, object]]:
     return out
 
 
-def figures(items: Sequence[Item], alerts: Sequence[Alert]) -> Json:
-    """Aggregate figures only: counts and ratios, never an id."""
+def figures(
+    items: Sequence[Item], alerts: Sequence[Alert], facts: Sequence[str] = LABELLED_FACTS
+) -> Json:
+    """Aggregate figures only: counts and ratios, never an id.
+
+    `facts` are the facts the labels state: the real-news corpus has no `outcome`, the
+    written sets have it.
+    """
     reports = [i for i in items if _is_report(i)]
     distractors = [i for i in items if not _is_report(i)]
     tp = sum(1 for i in reports if i.predicted.is_report)
@@ -145,7 +154,7 @@ def figures(items: Sequence[Item], alerts: Sequence[Alert]) -> Json:
             "agreement": ratio(agreeing, len(rejected)),
             "by_label": dict(sorted(by_label.items())),
         },
-        "facts": fact_accuracy(_fact_pairs(items), LABELLED_FACTS),
+        "facts": fact_accuracy(_fact_pairs(items), facts),
         "grouping": {
             "labelled_launches": len(launches),
             "events_for_launches": len(_events_of(reports)),

@@ -26,36 +26,53 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from itertools import combinations
 from pathlib import Path
 from typing import Any
+
+from fact_fields import (
+    MISSILE_TYPES,
+    MODALITIES,
+    NAME_FACTS,
+    OUTCOMES,
+    RANGE_CLASSES,
+    SCALAR_FACTS,
+    check_value,
+    f1,
+    fact_accuracy,
+    prf,
+    ratio,
+)
+from name_matching import match_sets, names_match, names_of
+from score_render import render
+
+__all__ = [
+    "MISSILE_TYPES",
+    "MODALITIES",
+    "NAME_FACTS",
+    "OUTCOMES",
+    "RANGE_CLASSES",
+    "SCALAR_FACTS",
+    "f1",
+    "main",
+    "names_match",
+    "parse_enriched",
+    "parse_events",
+    "parse_labels",
+    "ratio",
+    "score",
+]
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_LABELS = HERE / "labels.json"
 DEFAULT_ARTICLES = HERE / "articles.jsonl"
 
-MISSILE_TYPES = frozenset(
-    {
-        "ballistic",
-        "cruise",
-        "hypersonic",
-        "surface-to-air",
-        "space-launch",
-        "artillery-rocket",
-        "unknown",
-    }
-)
-RANGE_CLASSES = frozenset({"SRBM", "MRBM", "IRBM", "ICBM", "SLBM"})
-OUTCOMES = frozenset({"success", "failure", "unknown"})
-MODALITIES = ("historical", "planned", "negated", "not-a-launch")
-SCALAR_FACTS = ("country", "launch_date", "missile_type", "range_class", "count", "outcome")
-NAME_FACTS = ("officials", "reported_by")
+LABEL_REQUIRED = ("country", "launch_date")
+"""Facts every labelled launch states, although the schema lets a report leave them out."""
 
 Json = dict[str, Any]
 
@@ -209,20 +226,10 @@ def parse_labels(doc: object, source: str = "labels") -> Gold:
 
 
 def _check_facts(facts: Json, where: str) -> None:
-    country = facts.get("country")
-    if not (isinstance(country, str) and re.fullmatch(r"[A-Z]{2}", country)):
-        raise InputError(f"{where}: country must be ISO 3166-1 alpha-2")
-    if _as_date(facts.get("launch_date")) is None:
-        raise InputError(f"{where}: launch_date must be YYYY-MM-DD")
-    if facts.get("missile_type") not in MISSILE_TYPES:
-        raise InputError(f"{where}: unknown missile_type {facts.get('missile_type')!r}")
-    if facts.get("range_class") is not None and facts["range_class"] not in RANGE_CLASSES:
-        raise InputError(f"{where}: unknown range_class {facts['range_class']!r}")
-    count = facts.get("count")
-    if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 1):
-        raise InputError(f"{where}: count must be a positive integer or null")
-    if facts.get("outcome") not in OUTCOMES:
-        raise InputError(f"{where}: unknown outcome {facts.get('outcome')!r}")
+    for name in SCALAR_FACTS:
+        problem = check_value(name, facts.get(name), required=name in LABEL_REQUIRED)
+        if problem is not None:
+            raise InputError(f"{where}: {problem}")
 
 
 def load_labels(path: Path) -> Gold:
@@ -268,183 +275,7 @@ def parse_events(rows: Iterable[Json], source: str = "events") -> list[PredEvent
     return out
 
 
-# --------------------------------------------------------------------------- values
-
-
-def _as_date(value: object) -> date | None:
-    if not isinstance(value, str) or len(value) < 10:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
-def _norm_scalar(name: str, value: object) -> object:
-    """Comparable form of a fact value; absent and unparseable values become None."""
-    if name == "launch_date":
-        return _as_date(value)
-    if name == "count":
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
-    if not isinstance(value, str) or not value.strip():
-        return "unknown" if name in ("missile_type", "outcome") else None
-    text = value.strip()
-    if name in ("country", "range_class"):
-        return text.upper()
-    return text.lower()
-
-
-def _names(value: object) -> list[str]:
-    if not isinstance(value, list):
-        return []
-    out: list[str] = []
-    for item in value:
-        if isinstance(item, str):
-            out.append(item)
-        elif isinstance(item, dict) and isinstance(item.get("name"), str):
-            out.append(item["name"])
-    return out
-
-
-# --------------------------------------------------------------------------- names
-
-_STOPWORDS = frozenset({"the", "of", "and", "for", "s", "a", "an", "on", "at"})
-_SYNONYMS = {
-    "defense": "defence",
-    "organisation": "organization",
-    "korean": "korea",
-    "japanese": "japan",
-    "chinese": "china",
-    "russian": "russia",
-    "iranian": "iran",
-    "indian": "india",
-    "pakistani": "pakistan",
-    "israeli": "israel",
-    "french": "france",
-    "ukrainian": "ukraine",
-    "american": "us",
-    "u": "us",
-    "usa": "us",
-    "houthi": "houthis",
-    "guard": "guards",
-    "forces": "force",
-    "ministry": "ministry",
-}
-
-# Names that refer to the same source or person although no rule below would find it.
-# Each group lists normalised forms (see _tokens); the first is only a label.
-ALIAS_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("jcs", "joint chiefs staff", "south korea military", "south korea joint chiefs"),
-    ("kcna", "korea central news agency", "north korea state media", "rodong sinmun"),
-    ("japan defence ministry", "japan ministry defence", "japan mod", "japan government"),
-    ("centcom", "us central command", "central command"),
-    ("indopacom", "us indo pacific command", "indo pacific command", "inpacom"),
-    ("idf", "israel defence force", "israel military", "israel army"),
-    ("pentagon", "us department defence", "department defence", "us defence department"),
-    (
-        "irgc",
-        "islamic revolutionary guards corps",
-        "revolutionary guards",
-        "iran revolutionary guards",
-    ),
-    ("houthis", "yahya saree", "saree", "houthis military", "ansar allah", "al masirah"),
-    ("hezbollah", "hizbollah", "hizballah"),
-    ("russia defence ministry", "russia ministry defence", "russia mod"),
-    ("ukraine air force", "ukraine military", "ukraine armed force"),
-    ("afgsc", "air force global strike command", "global strike command", "us air force"),
-    ("france armed force ministry", "france ministry armed force", "france defence ministry"),
-    ("dga", "direction generale armement", "france defence procurement agency"),
-    ("israel defence ministry", "israel ministry defence", "imod"),
-    ("imdo", "israel missile defence organization"),
-    ("ispr", "inter services public relations", "pakistan military"),
-    ("irna", "islamic republic news agency"),
-    ("tasnim", "tasnim news agency"),
-    ("xinhua", "xinhua news agency"),
-    (
-        "china defence ministry",
-        "china ministry national defence",
-        "china national defence ministry",
-    ),
-    ("india defence ministry", "india ministry defence", "mod india"),
-    ("drdo", "defence research development organization"),
-    ("us space command", "space command", "spacecom"),
-)
-
-
-def _tokens(name: str) -> tuple[str, ...]:
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = re.sub(r"['\u2019]s\b", "", text)
-    words = re.findall(r"[a-z0-9]+", text)
-    return tuple(_SYNONYMS.get(w, w) for w in words if w not in _STOPWORDS)
-
-
-_ALIAS_INDEX: dict[tuple[str, ...], int] = {
-    _tokens(form): group for group, forms in enumerate(ALIAS_GROUPS) for form in forms
-}
-
-
-def _forms(name: str) -> list[tuple[str, ...]]:
-    tokens = _tokens(name)
-    group = _ALIAS_INDEX.get(tokens)
-    if group is None:
-        return [tokens]
-    return [tokens, *(_tokens(form) for form in ALIAS_GROUPS[group])]
-
-
-def _forms_match(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    if not a or not b:
-        return False
-    if a == b:
-        return True
-    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    initials = "".join(word[0] for word in long_)
-    if len(short) == 1 and len(short[0]) >= 3 and len(long_) >= 2 and short[0] == initials:
-        return True
-    return len(short) >= 2 and set(short) <= set(long_)
-
-
-def names_match(a: str, b: str) -> bool:
-    """Whether two names denote the same person or source (see README.md)."""
-    return any(_forms_match(x, y) for x in _forms(a) for y in _forms(b))
-
-
-def match_sets(predicted: Sequence[str], gold: Sequence[str]) -> int:
-    """Number of one-to-one matches between predicted and gold names."""
-    unmatched = list(gold)
-    hits = 0
-    for name in predicted:
-        for i, candidate in enumerate(unmatched):
-            if names_match(name, candidate):
-                del unmatched[i]
-                hits += 1
-                break
-    return hits
-
-
 # --------------------------------------------------------------------------- scoring
-
-
-def ratio(num: int, den: int) -> float | None:
-    return num / den if den else None
-
-
-def f1(precision: float | None, recall: float | None) -> float | None:
-    if precision is None or recall is None:
-        return None
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-
-
-def _prf(tp: int, n_pred: int, n_gold: int) -> Json:
-    p, r = ratio(tp, n_pred), ratio(tp, n_gold)
-    return {
-        "precision": p,
-        "recall": r,
-        "f1": f1(p, r),
-        "tp": tp,
-        "predicted": n_pred,
-        "gold": n_gold,
-    }
 
 
 def _pairs(groups: dict[str, str]) -> set[frozenset[str]]:
@@ -457,30 +288,12 @@ def _pairs(groups: dict[str, str]) -> set[frozenset[str]]:
 
 def _pairwise(gold: dict[str, str], pred: dict[str, str]) -> Json:
     g, p = _pairs(gold), _pairs(pred)
-    return _prf(len(g & p), len(p), len(g))
-
-
-def _fact_table(pairs: list[tuple[Json, Json]]) -> Json:
-    """Accuracy of each scalar fact over (predicted, gold) fact dictionaries."""
-    out: Json = {"n": len(pairs)}
-    for name in SCALAR_FACTS:
-        correct = sum(
-            _norm_scalar(name, pred.get(name)) == _norm_scalar(name, gold.get(name))
-            for pred, gold in pairs
-        )
-        out[name] = ratio(correct, len(pairs))
-        if name == "launch_date":
-            near = 0
-            for pred, gold in pairs:
-                p, g = _as_date(pred.get(name)), _as_date(gold.get(name))
-                near += p is not None and g is not None and abs((p - g).days) <= 1
-            out["launch_date_within_1d"] = ratio(near, len(pairs))
-    return out
+    return prf(len(g & p), len(p), len(g))
 
 
 def _name_table(pairs: list[tuple[list[str], Sequence[str]]]) -> Json:
     tp = sum(match_sets(pred, gold) for pred, gold in pairs)
-    return _prf(tp, sum(len(pred) for pred, _ in pairs), sum(len(gold) for _, gold in pairs))
+    return prf(tp, sum(len(pred) for pred, _ in pairs), sum(len(gold) for _, gold in pairs))
 
 
 def score(gold: Gold, enriched: dict[str, PredArticle], events: list[PredEvent]) -> Json:
@@ -497,7 +310,7 @@ def score(gold: Gold, enriched: dict[str, PredArticle], events: list[PredEvent])
     negatives = [a for a in labelled.values() if not a.is_report]
     tp = [a for a in reports if predicted(a.url)]
     fp = [a for a in negatives if predicted(a.url)]
-    recognition = _prf(len(tp), len(tp) + len(fp), len(reports))
+    recognition = prf(len(tp), len(tp) + len(fp), len(reports))
     recognition.update(
         {
             "articles": len(labelled),
@@ -527,9 +340,9 @@ def score(gold: Gold, enriched: dict[str, PredArticle], events: list[PredEvent])
     for article in tp:
         launch = enriched[article.url].launch or {}
         fact_pairs.append((launch, article.facts))
-        officials.append((_names(launch.get("officials")), article.officials))
-        sources.append((_names(launch.get("reported_by")), article.reported_by))
-    facts = _fact_table(fact_pairs)
+        officials.append((names_of(launch.get("officials")), article.officials))
+        sources.append((names_of(launch.get("reported_by")), article.reported_by))
+    facts = fact_accuracy(fact_pairs)
     facts["officials"] = _name_table(officials)
     facts["reported_by"] = _name_table(sources)
 
@@ -577,9 +390,9 @@ def score(gold: Gold, enriched: dict[str, PredArticle], events: list[PredEvent])
         best = events_by_id[max(ids, key=lambda i: ids[i])]
         labelled_event = gold.events[key]
         event_pairs.append((best.facts, labelled_event.facts))
-        event_officials.append((_names(best.facts.get("officials")), labelled_event.officials))
-        event_sources.append((_names(best.facts.get("reported_by")), labelled_event.reported_by))
-    event_facts = _fact_table(event_pairs)
+        event_officials.append((names_of(best.facts.get("officials")), labelled_event.officials))
+        event_sources.append((names_of(best.facts.get("reported_by")), labelled_event.reported_by))
+    event_facts = fact_accuracy(event_pairs)
     event_facts["officials"] = _name_table(event_officials)
     event_facts["reported_by"] = _name_table(event_sources)
 
@@ -602,149 +415,6 @@ def score(gold: Gold, enriched: dict[str, PredArticle], events: list[PredEvent])
         },
         "event_facts": event_facts,
     }
-
-
-# --------------------------------------------------------------------------- output
-
-
-def _fmt(value: object) -> str:
-    if value is None:
-        return "n/a"
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
-
-
-def render(result: Json) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
-    rec = result["recognition"]
-    table = Table(title="Launch recognition")
-    for column in (
-        "articles",
-        "reports",
-        "negatives",
-        "TP",
-        "FP",
-        "FN",
-        "precision",
-        "recall",
-        "F1",
-    ):
-        table.add_column(column, justify="right")
-    table.add_row(
-        *map(
-            _fmt,
-            (
-                rec["articles"],
-                rec["gold"],
-                rec["negatives"],
-                rec["tp"],
-                rec["predicted"] - rec["tp"],
-                rec["gold"] - rec["tp"],
-                rec["precision"],
-                rec["recall"],
-                rec["f1"],
-            ),
-        )
-    )
-    console.print(table)
-    if rec["missing_from_enriched"] or rec["not_labelled"]:
-        console.print(
-            f"[yellow]{len(rec['missing_from_enriched'])} labelled articles missing from the "
-            f"enriched output (scored as not reports); {len(rec['not_labelled'])} enriched "
-            "articles not labelled (ignored)[/yellow]"
-        )
-    for url in rec["false_negative_urls"]:
-        console.print(f"  missed report: {url}")
-
-    table = Table(title="Non-reports by rejection modality")
-    for column in ("modality", "articles", "wrongly accepted", "rejected with same modality"):
-        table.add_column(column, justify="right" if column != "modality" else "left")
-    for modality, row in result["negatives_by_modality"].items():
-        table.add_row(
-            modality,
-            _fmt(row["articles"]),
-            _fmt(row["accepted"]),
-            _fmt(row["rejected_with_same_modality"]),
-        )
-    console.print(table)
-    for row in result["negatives_by_modality"].values():
-        for url in row["accepted_urls"]:
-            console.print(f"  accepted non-report: {url}")
-
-    for title, facts in (
-        ("Facts per correctly recognised report", result["facts"]),
-        ("Facts per labelled event (best-overlapping predicted event)", result["event_facts"]),
-    ):
-        table = Table(title=f"{title} (n={facts['n']})")
-        table.add_column("fact")
-        table.add_column("accuracy", justify="right")
-        for name in (*SCALAR_FACTS[:2], "launch_date_within_1d", *SCALAR_FACTS[2:]):
-            table.add_row(name, _fmt(facts[name]))
-        console.print(table)
-        table = Table(title=f"{title}: names")
-        for column in ("fact", "predicted", "labelled", "matched", "precision", "recall", "F1"):
-            table.add_column(column, justify="right" if column != "fact" else "left")
-        for name in NAME_FACTS:
-            row = facts[name]
-            table.add_row(
-                name,
-                *map(
-                    _fmt,
-                    (
-                        row["predicted"],
-                        row["gold"],
-                        row["tp"],
-                        row["precision"],
-                        row["recall"],
-                        row["f1"],
-                    ),
-                ),
-            )
-        console.print(table)
-
-    grouping = result["grouping"]
-    table = Table(title="Event grouping (pairs of reports in one event)")
-    for column in ("scope", "gold pairs", "predicted pairs", "shared", "precision", "recall", "F1"):
-        table.add_column(column, justify="right" if column != "scope" else "left")
-    for scope, key in (
-        ("correctly recognised reports", "pairwise"),
-        ("all articles", "pairwise_end_to_end"),
-    ):
-        row = grouping[key]
-        table.add_row(
-            scope,
-            *map(
-                _fmt,
-                (
-                    row["gold"],
-                    row["predicted"],
-                    row["tp"],
-                    row["precision"],
-                    row["recall"],
-                    row["f1"],
-                ),
-            ),
-        )
-    console.print(table)
-    table = Table(title="Events")
-    table.add_column("figure")
-    table.add_column("value", justify="right")
-    for label, key in (
-        ("labelled events", "labelled_events"),
-        ("labelled events with 2+ reports", "labelled_events_with_several_reports"),
-        ("predicted events", "predicted_events"),
-        ("labelled events with exactly one predicted event", "exactly_one_predicted_event"),
-        ("... and that event holds no other labelled event", "exactly_one_and_pure"),
-        ("predicted events with no labelled report", "spurious_predicted_events"),
-    ):
-        table.add_row(label, _fmt(grouping[key]))
-    table.add_row("labelled events with no predicted event", _fmt(len(grouping["missed_events"])))
-    table.add_row("labelled events split over 2+ events", _fmt(len(grouping["split_events"])))
-    console.print(table)
 
 
 def check_articles(gold: Gold, path: Path) -> None:

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import enum
 import importlib.util
 import json
 import subprocess
 import sys
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import msgspec
 import pytest
 
+from schemas import LaunchFactFields
+
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "enrichment"
+if str(BENCH) not in sys.path:
+    sys.path.insert(0, str(BENCH))  # the scorer's sibling modules, as when run as a script
 
 
 def _load_scorer() -> ModuleType:
@@ -367,3 +373,84 @@ def test_corpus_event_names_are_the_union_of_its_reports() -> None:
         for field in ("officials", "reported_by"):
             union = {name for r in reports for name in r[field]}
             assert set(event[field]) == union, (event["event_key"], field)
+
+
+# --------------------------------------------------------------------------- fact lists
+
+
+def test_every_launch_fact_is_scored_or_excused() -> None:
+    """A new field of LaunchFactFields is scored, or the scorer is told why not."""
+    import fact_fields
+
+    every = {f.name for f in msgspec.structs.fields(LaunchFactFields)}
+    scored = set(fact_fields.SCALAR_FACTS) | set(fact_fields.NAME_FACTS)
+    assert fact_fields.UNCLASSIFIED == ()
+    assert set(fact_fields.NOT_SCORED) <= every, "an excuse for a field that is gone"
+    assert scored | set(fact_fields.NOT_SCORED) == every
+    assert not scored & set(fact_fields.NOT_SCORED)
+    assert scorer.SCALAR_FACTS == fact_fields.SCALAR_FACTS
+
+
+class _Stage(enum.StrEnum):
+    ONE = "one"
+    UNKNOWN = "unknown"
+
+
+class _Site(msgspec.Struct):
+    name: str
+
+
+class _Facts(msgspec.Struct, kw_only=True):
+    """A fact struct that grew: an enumeration, a date, names, and two structures."""
+
+    stage: _Stage = _Stage.UNKNOWN
+    seen_on: date | None = None
+    crews: tuple[str, ...] = ()
+    site: _Site | None = None
+    place: _Site | None = None
+
+
+def test_a_new_fact_field_is_scored_or_left_unclassified() -> None:
+    import fact_fields
+
+    lists = fact_fields.classify(_Facts, not_scored={"place": "free text"})
+    assert list(lists.scalars) == ["stage", "seen_on"]
+    assert lists.scalars["stage"].allowed == {"one", "unknown"}
+    assert lists.scalars["stage"].default == "unknown"
+    assert lists.names == ("crews",)
+    assert lists.unclassified == ("site",)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("range_class", "icbm", "ICBM"),
+        ("missile_type", None, "unknown"),
+        ("missile_type", " Cruise ", "cruise"),
+        ("outcome", "", "unknown"),
+        ("country", "kp", "KP"),
+        ("range_class", None, None),
+        ("count", True, None),
+        ("count", 3, 3),
+        ("launch_date", "2024-10-31T07:10:00+09:00", date(2024, 10, 31)),
+    ],
+)
+def test_fact_values_are_compared_in_normal_form(
+    name: str, value: object, expected: object
+) -> None:
+    import fact_fields
+
+    assert fact_fields.normalise(name, value) == expected
+
+
+def test_label_values_are_checked_against_the_schema() -> None:
+    import fact_fields
+
+    assert fact_fields.check_value("country", "XX") is not None
+    assert fact_fields.check_value("country", None, required=True) is not None
+    assert fact_fields.check_value("count", 0) is not None
+    assert fact_fields.check_value("launch_date", "31/10/2024") is not None
+    assert fact_fields.check_value("range_class", "SLBM") is None
+    assert fact_fields.check_value("missile_type", "laser") is not None
+    with pytest.raises(scorer.InputError, match="range_class"):
+        scorer.parse_labels({**LABELS, "events": [{**EVENT_A, "range_class": "XRBM"}, EVENT_B]})
