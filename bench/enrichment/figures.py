@@ -110,6 +110,7 @@ COLUMNS = (
     "outcome",
     "events / launches",
     "launches split (their `new` alerts)",
+    "launches with 2+ `new` alerts",
     "events merging launches",
     "false events (per 20 distractors)",
 )
@@ -138,6 +139,7 @@ def _cells(row: SetRow) -> list[str]:
         fact("outcome"),
         f"{grp['events_for_launches']} / {grp['labelled_launches']}",
         f"{grp['split_launches']} ({grp['new_alerts_of_split_launches']})",
+        str(grp["launches_with_several_new_alerts"]),
         str(grp["merging_events"]),
         f"{grp['false_events']} ({fmt(grp['false_events_per_20_distractors'], 2)})",
     ]

@@ -70,31 +70,60 @@ def enrich(records: Sequence[Record]) -> tuple[list[Record], Enrichment]:
     return ordered, enrich_all([to_article(r, now) for r in ordered])
 
 
-def _prediction(report: EnrichedArticle, final: Mapping[str, str]) -> Prediction:
+def _prediction(
+    report: EnrichedArticle, final: Mapping[str, str], absorbed: Mapping[str, frozenset[str]]
+) -> Prediction:
     launch = report.launch
     if not report.is_launch_report or launch is None:
         rejected = str(report.rejected_as) if report.rejected_as else None
         return Prediction(is_report=report.is_launch_report, rejected_as=rejected)
     event_id = final.get(report.article_id, launch.event_id)
-    assigned = tuple(e for e in {launch.event_id, event_id} if e is not None)
+    ids = {launch.event_id, event_id} | absorbed.get(event_id or "", frozenset())
     return Prediction(
         is_report=True,
         facts=launch_summary(launch, event_id),
         event_id=event_id,
-        assigned=assigned,
+        assigned=tuple(sorted(e for e in ids if e is not None)),
     )
+
+
+def absorbed_events(result: Enrichment) -> dict[str, frozenset[str]]:
+    """For each event, every event merged into it, directly or through another.
+
+    A merged event's `new` alert was raised before the merge; counting it against the
+    survivor's launch is what tells a split that was later repaired from no split.
+    The survivor names what it absorbed (`merged_from`), and so do its merge alerts.
+    """
+    direct: dict[str, set[str]] = {}
+    for event in result.events:
+        direct.setdefault(event.event_id, set()).update(getattr(event, "merged_from", ()))
+    for alert in result.alerts:
+        direct.setdefault(alert.event_id, set()).update(getattr(alert, "merged_event_ids", ()))
+    closed: dict[str, frozenset[str]] = {}
+    for start in direct:
+        seen: set[str] = set()
+        todo = list(direct[start])
+        while todo:
+            current = todo.pop()
+            if current not in seen and current != start:
+                seen.add(current)
+                todo += direct.get(current, ())
+        closed[start] = frozenset(seen)
+    return closed
 
 
 def predictions(result: Enrichment) -> tuple[list[Prediction], list[Alert]]:
     """What the enricher made of each article, in input order, and the alerts it raised.
 
     An article's event is the final event listing it, so that reports of two events
-    that were later merged count as one; the event it was first placed in is kept too,
-    because its `new` alert was raised all the same.
+    that were later merged count as one; the events it was placed in before (the
+    first one, those merged into the final one) are kept too, because each of them
+    raised its `new` alert all the same.
     """
     final = {aid: event.event_id for event in result.events for aid in event.article_ids}
+    absorbed = absorbed_events(result)
     alerts = [Alert(kind=str(a.kind), event_id=a.event_id) for a in result.alerts]
-    return [_prediction(report, final) for report in result.enriched], alerts
+    return [_prediction(report, final, absorbed) for report in result.enriched], alerts
 
 
 def items_of(ordered: Sequence[Record], result: Enrichment) -> tuple[list[Item], list[Alert]]:
