@@ -39,14 +39,19 @@ STRIKE = re.compile(
     r"|SRBMs?)\b"
     r"|\b(?:struck|hit)\s+by\s+(?:[\w\u2019'\-]+\s+){0,5}?(?:missiles?|rockets?|projectiles?)\b"
     r"|\b(?:missiles?|rockets?|projectiles?)\s+(?:also\s+)?(?:hit|struck|slammed into)\b"
-    r"|\b(?:put|placed|puts|places|sent|lofted)\s+(?:[\w\u2019'\-]+\s+){0,5}?into\s+(?:an?\s+)?"
-    r"(?:[\w\-]+\s+)?orbit\b",
+    r"|\b(?:put|placed|puts|places|sent|lofted|delivered|delivers|injected)\s+"
+    r"(?:[\w\u2019'\-]+\s+){0,5}?(?:in)?to\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+)?orbit\b"
+    r"|\b(?:missile|rocket)\s+(?:strikes|attacks|barrages?)\s+(?:[\w\u2019'\-,]+\s+){0,8}?"
+    r"(?:killed|struck|damaged|wounded|destroyed|knocked out)\b"
+    r"|\b(?:missiles?|rockets?)\s+(?:\w+\s+){0,2}?(?:reached|hit|struck)\s+(?:their|its|the)\s+"
+    r"(?:designated\s+|assigned\s+|intended\s+)?targets?\b",
     _I,
 )
 """A launch told without a launch word: a strike ("struck Dnipro with a new
-missile", "struck by a Houthi missile", "a missile hit the vessel") or an orbit
-reached ("put an imaging satellite into orbit"). The match starts at the verb (or
-the missile noun), which then counts as a launch verb."""
+missile", "struck by a Houthi missile", "a missile hit the vessel", "missile strikes
+on the capital killed"), missiles that reached their targets, or an orbit reached
+("put an imaging satellite into orbit", "delivered three payloads to orbit"). The match
+starts at the verb (or the missile noun), which then counts as a launch verb."""
 
 INFINITIVE = re.compile(
     r"(?<!\bprior )(?<!\bsimilar )(?<!\bcompared )(?<!\baddition )(?<!\baccording )"
@@ -123,7 +128,8 @@ OTHER_SENSE = re.compile(
     r"|apps?|websites?|services?|initiatives?|bids?|appeals?|lawsuits?|reviews?|programs?"
     r"|programmes?"
     r"|funds?|brands?|models?|company|startups?|warships?|destroyers?|frigates?|ships?|vessels?"
-    r"|boats?|carriers?|corvettes?|submarines?|careers?|talks|negotiations|drives?|hiring"
+    r"|boats?|(?<!satellite )(?<!satellite-)carriers?(?![\s\-]*rocket)|corvettes?|submarines?"
+    r"|careers?|talks|negotiations|drives?|hiring"
     r"|recruitment|comebacks?|handsets?|flagships?|devices?|gadgets?|cars?|SUVs?|games?"
     r"|remakes?|films?|movies?|albums?|books?|tenders?|IPOs?|shares|bonds|crackdowns?"
     r"|attacks?\s+on\s+\w+\s+(?:policy|plan))\b",
@@ -169,6 +175,22 @@ HISTORICAL = re.compile(
     _I,
 )
 """Launches long past, spoken of as background."""
+
+FIRST_SINCE = re.compile(
+    r"\b(?:first|largest|longest|most|biggest|highest)\b[^.;]{0,80}?\bsince\s+(?:(?:early|late|mid)\s+)?"
+    r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*\s+)?(?:19|20)\d{2}\b",
+    _I,
+)
+"""A record that reaches back ("the first such launch since 2017"): the year measures
+the news, it does not date it."""
+
+NEWS_TENSE = re.compile(
+    r"\b(?:has|have)\s+(?:just\s+|now\s+|again\s+|reportedly\s+|successfully\s+)?"
+    r"(?:fired|launched|test[\s\-]?fired|test[\s\-]launched|tested|conducted|carried out)\b"
+    r"|^[^.]{0,80}\b(?:fires|launches|test-fires|tests)\b[^.]*$",
+    _I,
+)
+"""A lead in the news tense: "has fired", or a headline's present ("fires")."""
 
 PAST_FRAME = re.compile(
     r"\b(?:anniversar(?:y|ies)|\d+(?:st|nd|rd|th) year|years ago|decades ago|a year ago"

@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 from schemas import Article, EnrichedArticle, Entity, Modality, Span
 from services.enricher.dates import DateResolver
 from services.enricher.facts import extract_facts, extract_mentions
+from services.enricher.furniture import lay_out
 from services.enricher.gazetteer import Actor, Found, Gazetteer, Site, Weapon, default_gazetteer
 from services.enricher.recognition import Reading, read_sentence, recognise
-from services.enricher.sentences import Sentence, split_sentences
+from services.enricher.sentences import Sentence
 
 
 def tag_article(
@@ -25,9 +26,10 @@ def tag_article(
     gazetteer = gazetteer or default_gazetteer()
     text = article.text
     founds = gazetteer.find(text)
-    readings = _readings(article, founds, gazetteer)
+    layout = lay_out(text, article.published_at)
+    readings = _readings(article, layout.body, founds, gazetteer)
     published = DateResolver(article.published_at, None).publication_day()
-    recognition = recognise(readings, published)
+    recognition = recognise(readings, published, frame=layout.frame)
     facts = extract_facts(recognition, gazetteer, article.published_at)
     if facts is not None and facts.country is None:
         # A launch with no launching state or group is a hobby, sports or
@@ -54,7 +56,9 @@ def tag_article(
     )
 
 
-def _readings(article: Article, founds: list[Found], gazetteer: Gazetteer) -> list[Reading]:
+def _readings(
+    article: Article, body: list[Sentence], founds: list[Found], gazetteer: Gazetteer
+) -> list[Reading]:
     # Modality only needs dates to within days, so UTC does here; facts re-read
     # dates in the launch site's zone.
     resolver = DateResolver(article.published_at, None)
@@ -63,7 +67,7 @@ def _readings(article: Article, founds: list[Found], gazetteer: Gazetteer) -> li
     if title and title not in article.text:
         headline = Sentence(-1, 0, title)
         readings.append(read_sentence(headline, False, gazetteer.find(title), resolver, gazetteer))
-    for sentence in split_sentences(article.text):
+    for sentence in body:
         inside = [f for f in founds if sentence.start <= f.start < sentence.end]
         readings.append(read_sentence(sentence, True, inside, resolver, gazetteer))
     return readings

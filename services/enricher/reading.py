@@ -1,0 +1,255 @@
+"""One sentence read for launch language, and what it says of the launch it names.
+
+Each sentence is read for launch language and its modality: a launch that
+happened (the news), one planned or threatened, one denied, one long past, or
+another sense of "launch" (a phone, a parade, a purchase, an engine test). The
+article-level verdict is drawn from these readings (`recognition`,
+`classification`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from schemas import EntityKind, Modality
+from services.enricher import cues
+from services.enricher.dates import DateMention, DateResolver, Precision
+from services.enricher.gazetteer import Found, Gazetteer, Site, Weapon
+from services.enricher.sentences import Sentence
+
+HISTORY_DAYS = 14
+"""A launch dated further back than this before publication is background."""
+
+
+@dataclass
+class Reading:
+    """What one sentence (or the title) says about launches."""
+
+    sentence: Sentence
+    in_text: bool
+    """False for a title that is not part of the article text: no spans from it."""
+    founds: list[Found]
+    dates: list[DateMention]
+    launch_language: bool = False
+    about_missile: bool = False
+    modality: Modality | None = None
+    realis_at: int | None = None
+    """Where the first launch word that states a launch happened begins."""
+    passing_at: int | None = None
+    """Where an "earlier launch" cue ("days after") before a launch word begins."""
+    commercial: bool = False
+
+    @property
+    def is_candidate(self) -> bool:
+        """States that a launch happened, recently, in the missile sense."""
+        return self.realis_at is not None and self.modality is None
+
+    def weapons(self, *, after: int | None = None, before: int | None = None) -> list[Found]:
+        return [
+            found
+            for found in self.founds
+            if found.kind is EntityKind.WEAPON
+            and (after is None or found.start >= after)
+            and (before is None or found.start < before)
+            and not cues.AGAINST.search(self._prefix(found.start))
+            and not cues.NOT_THE_WEAPON_AFTER.match(self._suffix(found.end))
+            and not self._is_interceptor(found)
+        ]
+
+    def _suffix(self, position: int) -> str:
+        start = self.sentence.start
+        return self.sentence.text[position - start : position - start + 60]
+
+    def _is_interceptor(self, found: Found) -> bool:
+        """An air-defence weapon that intercepted what was fired ("Iron Dome intercepted
+        rockets"), unless the sentence is about an interceptor test against a target."""
+        entry = found.entry
+        if not isinstance(entry, Weapon) or str(entry.missile_type) != "surface-to-air":
+            return False
+        text = self.sentence.text
+        return bool(
+            cues.INTERCEPTING_AFTER.match(self._suffix(found.end))
+            and not cues.TEST_TARGET.search(text)
+        )
+
+    def _prefix(self, position: int) -> str:
+        start = self.sentence.start
+        return self.sentence.text[max(0, position - start - 60) : position - start]
+
+    def best_day(self, *, report_dates: bool = False) -> DateMention | None:
+        usable = [
+            mention
+            for mention in self.dates
+            if mention.day is not None
+            and mention.precision >= Precision.VAGUE
+            and mention.is_report_date is report_dates
+        ]
+        return max(usable, key=lambda m: (m.precision, -m.start), default=None)
+
+
+def read_sentence(
+    sentence: Sentence,
+    in_text: bool,
+    founds: list[Found],
+    resolver: DateResolver,
+    gazetteer: Gazetteer,
+) -> Reading:
+    """Classifies one sentence's launch language."""
+    text = sentence.text
+    reading = Reading(sentence, in_text, founds, resolver.mentions(text, sentence.start))
+    excluded = [m.span() for m in cues.NOT_LAUNCH_NOUN.finditer(text)]
+    excluded += [m.span() for m in cues.OTHER_SENSE.finditer(text)]
+    excluded += [m.span() for m in cues.SHOT_DOWN.finditer(text)]
+    triggers = [
+        m for m in cues.TRIGGER.finditer(text) if not any(s <= m.start() < e for s, e in excluded)
+    ]
+    triggers += list(cues.STRIKE.finditer(text))
+    triggers.sort(key=lambda m: m.start())
+    reading.launch_language = bool(cues.TRIGGER.search(text)) or bool(triggers)
+    reading.about_missile = bool(
+        cues.MISSILE.search(text)
+        or any(f.kind is EntityKind.WEAPON or _is_launch_site(f) for f in founds)
+    )
+    reading.commercial = bool(gazetteer.operators_in(text))
+    if not reading.about_missile or (reading.launch_language and not triggers):
+        # Only other senses of "launch" (a phone, a warship, a launch tube), or a
+        # launch window or pad named with what is coming.
+        if (
+            reading.launch_language
+            and cues.LAUNCH_OCCASION.search(text)
+            and cues.PLAN_WORDS.search(text)
+        ):
+            reading.modality = Modality.PLANNED
+        else:
+            reading.modality = Modality.NOT_A_LAUNCH if reading.launch_language else None
+        return reading
+    if reading.commercial or cues.STRONG_NOT_LAUNCH.search(text):
+        reading.modality = Modality.NOT_A_LAUNCH
+        return reading
+    realis, planned, negated = _trigger_statuses(text, triggers)
+    if not in_text or sentence.index < 0:
+        future = cues.HEADLINE_FUTURE.search(text)
+        if future and (realis is None or future.start() <= realis):
+            reading.modality = Modality.PLANNED
+            return reading
+    if cues.DENIAL.search(text) or (triggers and negated == len(triggers)):
+        reading.modality = Modality.NEGATED
+        return reading
+    old = _is_old(reading.dates, resolver.publication_day(), text)
+    if realis is not None:
+        reading.realis_at = sentence.start + realis
+        reading.passing_at = _passing_cue(reading, triggers)
+        if _historical(text) or old:
+            reading.modality = Modality.HISTORICAL
+        return reading
+    if planned:
+        reading.modality = Modality.PLANNED
+    elif _historical(text) or old:
+        reading.modality = Modality.HISTORICAL
+    elif cues.CONTEXT_NOT_LAUNCH.search(text):
+        reading.modality = Modality.NOT_A_LAUNCH
+    if reading.modality is None:
+        reading.passing_at = _passing_cue(reading, triggers)
+    return reading
+
+
+def _is_launch_site(found: Found) -> bool:
+    """A launch facility (not a city or a sea) makes a sentence about launches."""
+    return (
+        found.kind is EntityKind.SITE
+        and isinstance(found.entry, Site)
+        and found.entry.kind == "site"
+    )
+
+
+def _passing_cue(reading: Reading, triggers: list[re.Match[str]]) -> int | None:
+    """Where a cue for an earlier launch begins, if a launch word or weapon follows it.
+
+    "Said earlier on Thursday" dates the saying; in a headline a bare "after"
+    gives the cause of the news ("concern after Iran's Guards launch satellite"),
+    while "days after" still points at an earlier launch.
+    """
+    start = reading.sentence.start
+    text = reading.sentence.text
+    headline = not reading.in_text or reading.sentence.index < 0
+    for cue in cues.PASSING.finditer(text):
+        if cues.SAME_LAUNCH_AFTER.match(text, cue.end()) or cues.SOON.search(text, 0, cue.start()):
+            continue  # "exploded shortly after launch": the same flight
+        word = cue.group().lower()
+        before = text[max(0, cue.start() - 30) : cue.start()]
+        if word == "earlier" and cues.SAYING_BEFORE.search(before):
+            continue
+        if headline and word in ("after", "following") and not cues.TIME_SPAN_BEFORE.search(before):
+            continue
+        if any(t.start() > cue.start() for t in triggers):
+            return start + cue.start()
+    return None
+
+
+def _trigger_statuses(text: str, triggers: list[re.Match[str]]) -> tuple[int | None, int, int]:
+    """(position of the first trigger stating a launch happened, planned count, negated count)."""
+    realis: int | None = None
+    planned = negated = 0
+    anchored = bool(cues.REALIS.search(text))
+    for trigger in triggers:
+        prefix = text[max(0, trigger.start() - 80) : trigger.start()]
+        if cues.NEGATED.search(prefix):
+            negated += 1
+            continue
+        if cues.PLANNED.search(prefix) or cues.INFINITIVE.search(prefix):
+            planned += 1
+            continue
+        word = trigger.group().lower()
+        is_verb = trigger.re is cues.STRIKE or bool(cues.VERB_TRIGGER.fullmatch(word))
+        if is_verb and word.endswith("s") and cues.NOUN_BEFORE.search(prefix):
+            is_verb = False  # "missile launches", "including practice launches"
+        dated = bool(cues.DATED_LAUNCH.search(prefix))
+        if realis is None and (is_verb or anchored or dated):
+            realis = trigger.start()
+    return realis, planned, negated
+
+
+def _historical(text: str) -> bool:
+    """Speaks of launches long past, a record's "first since 2017" aside."""
+    records = [m.span() for m in cues.FIRST_SINCE.finditer(text)]
+    return any(
+        not any(s <= m.start() < e for s, e in records) for m in cues.HISTORICAL.finditer(text)
+    )
+
+
+def _is_old(dates: list[DateMention], published: date | None, text: str = "") -> bool:
+    """Whether the sentence dates its launch long before publication.
+
+    A recent day ("on Wednesday") wins over an old date in a side clause ("the
+    first deaths since the group began attacking shipping in November"), and a
+    record's year ("the first since 2017") measures the news, not its date.
+    """
+    if published is None:
+        return False
+    if cues.FIRST_SINCE.search(text):
+        dates = [m for m in dates if not m.text.lower().startswith("since")]
+    recent = published - timedelta(days=HISTORY_DAYS)
+    if any(
+        m.day is not None
+        and not m.is_report_date
+        and m.precision >= Precision.RELATIVE
+        and recent <= m.day <= published + timedelta(days=1)
+        for m in dates
+    ):
+        return False
+    for mention in dates:
+        if mention.day is None or mention.is_report_date:
+            continue
+        if mention.precision == Precision.YEAR and mention.day.year < published.year:
+            return True
+        if mention.precision == Precision.MONTH and mention.day < published.replace(
+            day=1
+        ) - timedelta(days=HISTORY_DAYS):
+            return True
+        if mention.precision >= Precision.RELATIVE and mention.day < published - timedelta(
+            days=HISTORY_DAYS
+        ):
+            return True
+    return False
