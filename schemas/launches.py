@@ -4,6 +4,27 @@ An `EnrichedArticle` is written for every article; when it reports a launch it
 carries `LaunchFacts`. Reports of one real-world launch merge into one
 `LaunchEvent` (compacted, keyed by ``event_id``), and the first report of a
 launch raises exactly one `LaunchAlert` of kind ``new``.
+
+How a consumer sees a merge. Reports of one launch sometimes start two events
+(they disagreed on the date, the type or the launching state) before a later
+report shows them to be one; each of the two has then raised its `new` alert.
+When that happens, in one transaction:
+
+* the event first reported survives: its next revision holds the reports and
+  facts of both, and lists the other in ``merged_from``;
+* the survivor raises an ``update`` alert whose ``merged_event_ids`` names the
+  absorbed event (raised even when other updates are switched off); never a
+  second ``new``;
+* the absorbed event is written once more, with ``merged_into`` set to the
+  survivor's id. That is its final revision: no report joins it again, and its
+  key stays on ``launch.events`` as a pointer to the survivor.
+
+A consumer that keeps one record per launch drops (or redirects) an event whose
+``merged_into`` is set, and treats an alert's ``merged_event_ids`` as "these
+earlier alerts were about this launch". Reports already written to
+``news.enriched`` keep the event id they were given; follow ``merged_into`` from
+it. A consumer that ignores the new fields sees one more revision of each event
+and one more `update` alert, as before.
 """
 
 from __future__ import annotations
@@ -163,12 +184,16 @@ class LaunchReport(Message, frozen=True, kw_only=True):
     """A launch report on its way to correlation, keyed by the launching country.
 
     Articles are keyed by their own id, so the reports of one launch start out
-    on many partitions; re-keyed by country they meet in one partition, where
-    one member of the enricher's correlation stage sees all of them.
+    on many partitions; re-keyed by the launching state's theatre they meet in
+    one partition, where one member of the enricher's correlation stage sees all
+    of them, even when they disagree on which state launched.
     """
 
     country_key: CountryKey
-    """The launching state's ISO code, or `unknown` while it is not identified."""
+    """The correlation key: the ISO code of the first state of the launching state's
+    theatre (states whose launches reports confuse, e.g. `KP` for North Korea, South
+    Korea and Japan), the launching state's own code when it is in no theatre, or
+    `unknown` while it is not identified."""
     report: EnrichedArticle
 
 
@@ -185,6 +210,11 @@ class LaunchEvent(LaunchFactFields, Message, frozen=True, kw_only=True):
     report_count: NonNegativeInt = 0
     first_reported_at: UtcDateTime
     last_reported_at: UtcDateTime
+    merged_into: StableId | None = None
+    """Set on the final revision of an event found to be the same launch as another:
+    the event that absorbed it (its reports and facts). No report joins it again."""
+    merged_from: tuple[StableId, ...] = ()
+    """The events this one absorbed, earliest first: each of them raised a `new` alert."""
 
 
 class LaunchAlert(LaunchFactFields, Message, frozen=True, kw_only=True):
@@ -201,3 +231,6 @@ class LaunchAlert(LaunchFactFields, Message, frozen=True, kw_only=True):
     article_urls: tuple[str, ...] = ()
     """The reports behind the launch: an analyst's first click."""
     raised_at: UtcDateTime
+    merged_event_ids: tuple[StableId, ...] = ()
+    """For `update`: the events this revision absorbed, found to be the same launch.
+    Each raised its own `new` alert earlier; from now on they are this event."""

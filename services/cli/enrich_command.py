@@ -10,16 +10,18 @@ A bad line is reported with its number and skipped; the exit code is then 1.
 from __future__ import annotations
 
 import argparse
+import enum
 import sys
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
-from schemas import Article, EnrichedArticle, LaunchEvent, LaunchFactFields
+from schemas import Article, EnrichedArticle, LaunchEvent, LaunchFactFields, Place
 from schemas.ids import article_id, stable_id
+from schemas.launches import launch_facts
 from services.enricher import enrich_all
 
 OFFLINE_FEED = "offline"
@@ -72,21 +74,24 @@ def read_articles(path: Path, now: datetime) -> Iterator[tuple[int, Article | Ba
 
 
 def launch_summary(facts: LaunchFactFields, event_id: str | None) -> dict[str, object]:
-    """The launch object of an output line: the facts an analyst and a scorer read."""
-    return {
-        "event_id": event_id,
-        "country": facts.country,
-        "launch_date": facts.launch_date.isoformat() if facts.launch_date else None,
-        "missile_type": str(facts.missile_type),
-        "range_class": str(facts.range_class) if facts.range_class else None,
-        "count": facts.count,
-        "location": facts.location.name if facts.location else None,
-        "impact_area": facts.impact_area.name if facts.impact_area else None,
-        "outcome": str(facts.outcome),
-        "officials": list(facts.officials),
-        "reported_by": list(facts.reported_by),
-        "weapon_names": list(facts.weapon_names),
+    """The launch object of an output line: every launch fact, as an analyst and a scorer read it.
+
+    Derived from the schema's fact fields, so a fact added there appears here too.
+    """
+    return {"event_id": event_id} | {
+        name: _plain(value) for name, value in launch_facts(facts).items()
     }
+
+
+def _plain(value: object) -> object:
+    """A fact as plain JSON: places by name, vocabularies and dates as text."""
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, Place):
+        return value.name
+    if isinstance(value, enum.Enum | date):
+        return str(value)
+    return msgspec.to_builtins(value)
 
 
 def enriched_line(report: EnrichedArticle) -> dict[str, object]:

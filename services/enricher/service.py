@@ -11,7 +11,9 @@ Three stages, each its own consumer group:
   alerts.deliveries) keeps one `EventBook` per country. It runs in Kafka
   transactions: the report's EnrichedArticle (now carrying its event id), the
   event's new revision, any alert and the deliveries that alert owes are
-  written together with the input offset, or not at all. Its state is the
+  written together with the input offset, or not at all; so are the final
+  revisions of events the report showed to be the same launch as its own
+  (``merged_into`` set), with the survivor's `update` alert. Its state is the
   compacted launch.events topic: whenever it is given partitions (or its
   outputs were refused) it rebuilds its books from there, so a restart, a
   rebalance or a redelivery never raises a second `new` alert.
@@ -31,9 +33,8 @@ from datetime import UTC, datetime
 import msgspec
 
 from schemas import AlertDelivery, Article, EnrichedArticle, LaunchEvent, LaunchReport, Message
-from schemas.launches import UNKNOWN_COUNTRY_KEY
 from services.enricher import metrics
-from services.enricher.correlation import AlertPolicy, EventBook, correlation_key
+from services.enricher.correlation import AlertPolicy, EventBook, correlation_key, facts_key
 from services.enricher.delivery import DeliverySettings, deliveries_for, open_delivery
 from services.enricher.gazetteer import Gazetteer, default_gazetteer
 from services.enricher.tagging import tag_article
@@ -76,25 +77,27 @@ class Correlator:
         is exactly as committed (the stage completes partitions one at a time).
         """
         table = await self._context.latest(LaunchEvent)
-        by_country: dict[str, list[LaunchEvent]] = {}
+        by_key: dict[str, list[LaunchEvent]] = {}
         for event in table.values():
-            by_country.setdefault(event.country or UNKNOWN_COUNTRY_KEY, []).append(event)
+            by_key.setdefault(facts_key(event), []).append(event)
         self._books = {
-            country: EventBook.from_events(events, self._policy)
-            for country, events in by_country.items()
+            key: EventBook.from_events(events, self._policy) for key, events in by_key.items()
         }
-        log.info("correlation state: %d events of %d countries", len(table), len(by_country))
+        log.info("correlation state: %d events of %d keys", len(table), len(by_key))
 
     def correlate(self, message: LaunchReport) -> list[Message]:
         """One report: its event's new revision, alerts, deliveries, and the tagged article."""
         now = datetime.now(UTC)
-        book = self._books.setdefault(message.country_key, EventBook(self._policy))
+        # The key is derived again rather than read from the message: a report
+        # keyed by an older tagger meets the book its event is rebuilt into.
+        book = self._books.setdefault(correlation_key(message.report), EventBook(self._policy))
         outcome = book.add(message.report, now)
         outputs: list[Message] = [_with_event_id(message.report, book)]
         if outcome.event is not None:
             outputs.append(outcome.event)
             if outcome.event.revision == 1:
                 metrics.LAUNCH_EVENTS.inc()
+        outputs.extend(outcome.merged)
         for alert in outcome.alerts:
             metrics.ALERTS_RAISED.labels(str(alert.kind)).inc()
             outputs.append(alert)

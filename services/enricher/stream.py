@@ -1,8 +1,8 @@
 """Tagging and correlation over a list of articles, as the offline command runs them.
 
-Articles are handled in the order given; reports are grouped by launching
-country into one `EventBook` each, exactly as the streaming service partitions
-them, so the offline result is the service's result.
+Articles are handled in the order given; reports are grouped by their
+correlation key into one `EventBook` each, exactly as the streaming service
+partitions them, so the offline result is the service's result.
 """
 
 from __future__ import annotations
@@ -33,28 +33,37 @@ def enrich_all(
     gazetteer: Gazetteer | None = None,
     now: datetime | None = None,
 ) -> Enrichment:
-    """Tags and correlates `articles` in order."""
+    """Tags and correlates `articles` in order.
+
+    The result is the final view: `events` are the launches as they stand at
+    the end (events merged into another are left out), and every report carries
+    the id of the event that holds it at the end. `alerts` are every alert
+    raised on the way, merges' `update` alerts included.
+    """
     books: dict[str, EventBook] = {}
     enriched: list[EnrichedArticle] = []
     alerts: list[LaunchAlert] = []
-    order: list[str] = []
+    keys: dict[str, str] = {}
     for article in articles:
         moment = now or datetime.now(UTC)
         tagged = tag_article(article, gazetteer=gazetteer, now=moment)
-        if tagged.launch is not None:
-            key = correlation_key(tagged)
-            book = books.setdefault(key, EventBook(policy))
-            outcome = book.add(tagged, moment)
-            alerts += outcome.alerts
-            event = outcome.event or book.event_for(tagged)
-            if event is not None:
-                if event.event_id not in order:
-                    order.append(event.event_id)
-                launch = msgspec.structs.replace(tagged.launch, event_id=event.event_id)
-                tagged = msgspec.structs.replace(tagged, launch=launch)
+        if tagged.launch is not None and tagged.is_launch_report:
+            keys[tagged.article_id] = correlation_key(tagged)
+            alerts += (
+                books.setdefault(keys[tagged.article_id], EventBook(policy))
+                .add(tagged, moment)
+                .alerts
+            )
         enriched.append(tagged)
-    latest = {event.event_id: event for book in books.values() for event in book.events}
-    return Enrichment(enriched, [latest[event_id] for event_id in order], alerts)
+    order: dict[str, LaunchEvent] = {}
+    for index, tagged in enumerate(enriched):
+        key = keys.get(tagged.article_id)
+        event = books[key].event_for(tagged) if key else None
+        if event is not None and tagged.launch is not None:
+            order.setdefault(event.event_id, event)
+            launch = msgspec.structs.replace(tagged.launch, event_id=event.event_id)
+            enriched[index] = msgspec.structs.replace(tagged, launch=launch)
+    return Enrichment(enriched, list(order.values()), alerts)
 
 
 def enrich_stream(

@@ -3,39 +3,63 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import msgspec
 
-from schemas import AlertKind, EnrichedArticle, LaunchFacts, MissileType, Outcome, Place
+from schemas import (
+    AlertKind,
+    CountryCode,
+    EnrichedArticle,
+    LaunchFacts,
+    MissileType,
+    Outcome,
+    Place,
+    RangeClass,
+    Span,
+)
 from schemas.ids import article_id, stable_id
+from schemas.launches import FactName
 from services.enricher import AlertPolicy, EventBook, correlation_key
 
 NOW = datetime(2025, 10, 29, 12, tzinfo=UTC)
 LATER = datetime(2025, 10, 29, 13, tzinfo=UTC)
+SOHAE = Place(name="Sohae", latitude=39.66, longitude=124.7)
+SINPO = Place(name="Sinpo", latitude=40.03, longitude=128.18)
 
 
 def report(
     url: str,
     *,
-    day: date = date(2025, 10, 28),
+    day: date | None = date(2025, 10, 28),
     kind: MissileType = MissileType.CRUISE,
     count: int | None = None,
-    place: str | None = None,
+    place: str | Place | None = None,
     outcome: Outcome = Outcome.UNKNOWN,
     officials: tuple[str, ...] = (),
+    country: CountryCode = "KP",
+    range_class: RangeClass | None = None,
+    weapons: tuple[str, ...] = (),
+    stated: tuple[FactName, ...] = (),
 ) -> EnrichedArticle:
+    """A tagged launch report; `stated` facts get an evidence span, the others are inferred
+    (a report without any evidence is taken at its word)."""
+    span = Span(start=0, end=1, text="x")
     return EnrichedArticle(
         article_id=article_id(url),
         url=url,
         is_launch_report=True,
         launch=LaunchFacts(
-            country="KP",
+            country=country,
             launch_date=day,
             missile_type=kind,
+            range_class=range_class,
+            weapon_names=weapons,
             count=count,
-            location=Place(name=place) if place else None,
+            location=Place(name=place) if isinstance(place, str) else place,
             outcome=outcome,
             officials=officials,
+            evidence={fact: (span,) for fact in stated},
         ),
         enriched_at=NOW,
     )
@@ -65,11 +89,25 @@ def test_different_launches_on_one_day_stay_apart() -> None:
     book = EventBook()
     cruise = book.add(report("https://a.example/1", place="Yellow Sea"), NOW)
     ballistic = book.add(report("https://a.example/2", kind=MissileType.BALLISTIC), NOW)
-    elsewhere = book.add(report("https://a.example/3", place="Sinpo"), NOW)
     later = book.add(report("https://a.example/4", day=date(2025, 10, 31)), NOW)
-    ids = {o.event.event_id for o in (cruise, ballistic, elsewhere, later) if o.event}
-    assert len(ids) == 4
-    assert len(book.events) == 4
+    ids = {o.event.event_id for o in (cruise, ballistic, later) if o.event}
+    assert len(ids) == 3
+    assert len(book.events) == 3
+
+
+def test_a_salvo_from_two_sites_on_one_day_is_one_launch() -> None:
+    book = EventBook()
+    srbm: dict[str, Any] = {"kind": MissileType.BALLISTIC, "range_class": RangeClass.SRBM}
+    book.add(report("https://a.example/1", place=SOHAE, **srbm), NOW)
+    book.add(report("https://a.example/2", place=SINPO, **srbm), NOW)
+    assert len(book.events) == 1
+
+
+def test_single_missiles_from_two_far_sites_on_one_day_stay_apart() -> None:
+    book = EventBook()
+    book.add(report("https://a.example/1", place=SOHAE, count=1), NOW)
+    book.add(report("https://a.example/2", place=SINPO, count=1), NOW)
+    assert len(book.events) == 2
 
 
 def test_redelivery_is_a_no_op() -> None:
