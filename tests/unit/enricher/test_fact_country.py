@@ -1,0 +1,86 @@
+"""The launching state is found by its role in the launch sentence, not by being named first."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.enricher import tag_article
+from tests.unit.enricher.articles import article
+
+PUBLISHED = "2024-03-07T09:00:00+00:00"
+
+
+def country(text: str, title: str | None = None) -> str | None:
+    launch = tag_article(article(text, PUBLISHED, title=title)).launch
+    assert launch is not None
+    return launch.country
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Japan and South Korea said North Korea fired a ballistic missile on Wednesday "
+            "that came down in the sea.",
+            "KP",
+        ),
+        (
+            "The Emirates said they intercepted two ballistic missiles fired at Abu Dhabi by "
+            "Iran-backed Houthi rebels on Wednesday.",
+            "YE",
+        ),
+        (
+            "Saudi air defences destroyed a Houthi ballistic missile launched towards Jizan "
+            "on Wednesday, the coalition said.",
+            "YE",
+        ),
+        (
+            "South Korea's military confirmed it test-fired a solid-fuel rocket on Wednesday, "
+            "after residents feared they had seen a North Korean missile.",
+            "KR",
+        ),
+        (
+            "Houthi rebels backed by Iran fired a ballistic missile towards Riyadh on "
+            "Wednesday, the coalition said.",
+            "YE",
+        ),
+        (
+            "A ballistic missile was fired at Abu Dhabi by Iran-backed Houthi fighters on "
+            "Wednesday, the Emirati defence ministry said.",
+            "YE",
+        ),
+        # A lead printed in capitals still names the launcher.
+        ("NORTH Korea fired two ballistic missiles on Wednesday, prompting alerts in Japan.", "KP"),
+        # A name glued to the dateline's dash is still the launcher.
+        (
+            "Tokyo, March 6 (Wire Example)--North Korea fired a ballistic missile into the sea "
+            "on Wednesday, according to South Korean and Japanese officials.",
+            "KP",
+        ),
+    ],
+)
+def test_the_state_that_fired(text: str, expected: str) -> None:
+    assert country(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        # A headline about the response does not overrule the lead.
+        (
+            "South Korea fires missiles in response to North Korean ICBM",
+            "North Korea fired an intercontinental ballistic missile on Wednesday, Seoul's "
+            "military said. South Korea launched missiles of its own an hour later.",
+            "KP",
+        ),
+        # A headline in lower case (a URL slug) names the launcher when the body does not.
+        (
+            "pakistan says india fired a missile that fell in its territory",
+            "A supersonic missile was fired on Wednesday and crashed near a town in Punjab, "
+            "the army spokesman said, calling it a violation of the airspace.",
+            "IN",
+        ),
+    ],
+)
+def test_the_headline_and_the_lead(title: str, text: str, expected: str) -> None:
+    assert country(text, title) == expected
