@@ -3,9 +3,11 @@
 Pure domain code (messages in, messages out); the Kafka wiring calls:
 
 * `tag_article(article) -> EnrichedArticle` for every article;
-* `correlation_key(report)` to key launch reports by launching country;
-* `EventBook.add(report, now) -> AddOutcome(event, alerts)` per country, its
-  state rebuilt on start with `EventBook.from_events(events)`;
+* `correlation_key(report)` to key launch reports by the launching state's
+  theatre (states whose launches reports confuse share one key, so their reports
+  meet in one partition: `services/enricher/correlation/keys.py`);
+* `EventBook.add(report, now) -> AddOutcome(event, alerts)` per correlation key,
+  its state rebuilt on start with `EventBook.from_events(events)`;
 * `enrich_stream(articles)` / `enrich_all(articles)` to run both over a list.
 """
 
