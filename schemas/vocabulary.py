@@ -90,12 +90,19 @@ class DeliveryStatus(enum.StrEnum):
 
 
 class Modality(enum.StrEnum):
-    """Why an article that speaks of launches is not a report of a new one."""
+    """Why an article that speaks of launches is not a report of a new one.
+
+    The list only grows: consumers must accept values they do not know yet (read
+    an unknown one as "not a launch report, for a reason not listed here").
+    """
 
     HISTORICAL = "historical"  # launches long past, mentioned as background
-    PLANNED = "planned"  # expected, threatened or prepared launches
-    NEGATED = "negated"  # "did not launch", denials
+    PLANNED = "planned"  # expected, threatened, prepared, scheduled or hypothetical launches
+    NEGATED = "negated"  # "did not launch", denials, claims contradicted, false alarms
     NOT_A_LAUNCH = "not-a-launch"  # products, ships, investigations, parades, purchases
+    REACTION = "reaction"  # condemnations, Security Council meetings, sanctions, rallies
+    GROUND_TEST = "ground-test"  # static engine or motor firings that fly nothing
+    CIVIL_SPACE = "civil-space"  # launches by established civil or commercial space programmes
 
 
 class FeedStatus(enum.StrEnum):

@@ -9,6 +9,8 @@ tried in order, so a new kind of story is one entry, not another branch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from schemas import Modality
@@ -22,6 +24,120 @@ LEAD_SENTENCES = 6
 
 COMMERCIAL_LEAD = 3
 """A space operator named in the title or the first sentences makes the article space news."""
+
+RECAP_SENTENCES = 2
+"""A reaction story may recap its launch in this many sentences and stay a reaction."""
+
+REACTING_SENTENCES = 3
+"""A story about a reaction speaks of reactions in at least this many sentences."""
+
+
+@dataclass(frozen=True)
+class Story:
+    """The article as the classifiers see it: its readings and the launch it states."""
+
+    readings: list[Reading]
+    primary: Reading | None
+    published: date | None
+
+    @property
+    def top(self) -> list[Reading]:
+        """The headline and the first sentences, where the news is stated."""
+        return [r for r in self.readings if _in_lead(r)]
+
+    @property
+    def lead(self) -> Reading | None:
+        """The headline, or the first sentence that speaks of missiles or launches."""
+        return next((r for r in self.top if r.about_missile or r.launch_language), None)
+
+
+Classifier = Callable[[Story], bool]
+
+
+def _civil_space(story: Story) -> bool:
+    """A civil or commercial operator named at the top, and no missile of its own named."""
+    return any(r.commercial for r in story.top) and not (
+        story.primary is not None and _names_weapon(story.primary)
+    )
+
+
+def _ground_test(story: Story) -> bool:
+    """An engine or motor fired on the ground at the top, and nothing said to fly."""
+    if not any(cues.GROUND_TEST.search(r.sentence.text) for r in story.top):
+        return False
+    flying = [story.primary] if story.primary is not None else []
+    return not any(cues.FLIGHT.search(r.sentence.text) for r in flying)
+
+
+def _contested(story: Story) -> bool:
+    """The launch a claim speaks of is contradicted at the top ("claim bogus")."""
+    return any(cues.CONTESTED.search(r.sentence.text) for r in story.top)
+
+
+def _reaction(story: Story) -> bool:
+    """The news is a reaction to launches, which are only recapped.
+
+    The headline (or first sentence) leads with the reaction, a condemnation, a
+    Council meeting, sanctions or a rally; the story goes on about reactions, and
+    at most `RECAP_SENTENCES` sentences state a launch outside one.
+    """
+    lead = story.lead
+    if lead is None:
+        return False
+    cue = cues.REACTION.search(lead.sentence.text)
+    if cue is None:
+        return False
+    realis = lead.realis_at - lead.sentence.start if lead.realis_at is not None else None
+    if realis is not None and realis < cue.start():
+        return False
+    reacting = [r for r in story.readings if cues.REACTION.search(r.sentence.text)]
+    told = [
+        r for r in story.readings if r.is_candidate and not cues.REACTION.search(r.sentence.text)
+    ]
+    launched = any(r.realis_at is not None for r in story.readings)
+    return launched and len(reacting) >= REACTING_SENTENCES and len(told) <= RECAP_SENTENCES
+
+
+def _history(story: Story) -> bool:
+    return (
+        story.primary is not None
+        and story.published is not None
+        and looks_back(story.readings, story.primary, story.published)
+    )
+
+
+CLASSIFIERS: tuple[tuple[Modality, Classifier], ...] = (
+    (Modality.CIVIL_SPACE, _civil_space),
+    (Modality.GROUND_TEST, _ground_test),
+    (Modality.NEGATED, _contested),
+    (Modality.REACTION, _reaction),
+)
+"""Reasons an article that states a launch is not a report of it, first match wins;
+then the headline's own reason (`frame_rejection`), then history."""
+
+
+def classify(readings: list[Reading], primary: Reading, published: date | None) -> Modality | None:
+    """Why the article is not a report of the launch it states, or None when it is."""
+    story = Story(readings, primary, published)
+    for modality, applies in CLASSIFIERS:
+        if applies(story):
+            return modality
+    overruled = frame_rejection(readings, primary)
+    if overruled is not None:
+        return overruled
+    return Modality.HISTORICAL if _history(story) else None
+
+
+def reason(readings: list[Reading]) -> Modality | None:
+    """Why an article that states no launch that happened speaks of launches at all."""
+    base = rejection(readings)
+    if base is None:
+        return None
+    story = Story(readings, None, None)
+    for modality, applies in CLASSIFIERS:
+        if applies(story):
+            return modality
+    return base
 
 
 def looks_back(readings: list[Reading], primary: Reading, published: date) -> bool:
@@ -81,12 +197,7 @@ def frame_rejection(readings: list[Reading], primary: Reading) -> Modality | Non
     as denied, planned, past or in another sense, and no launch that happened is
     stated there, a launch stated further down is background ("the missile had
     been fired by Ukrainian air defences" under "Russia denies firing missile").
-    Space news: a commercial or civil operator named at the top, with no weapon
-    named where the launch is stated, makes the article about a space flight.
     """
-    top = [r for r in readings if not r.in_text or r.sentence.index < COMMERCIAL_LEAD]
-    if any(r.commercial for r in top) and not _names_weapon(primary):
-        return Modality.NOT_A_LAUNCH
     frame = [r for r in readings if not r.in_text or r.sentence.index == 0]
     if primary in frame or any(r.is_candidate for r in frame):
         return None
@@ -124,11 +235,13 @@ def _names_weapon(reading: Reading) -> bool:
 
 def rejection(readings: list[Reading]) -> Modality | None:
     """Why launch language did not make a report: the reason its first occurrence gives."""
-    reasons = [r.modality for r in readings if r.modality is not None]
+    reasons = [r.modality for r in readings if r.modality is not None and _firm(r)]
+    if not reasons:
+        reasons = [r.modality for r in readings if r.modality is not None]
     if not reasons:
         has_language = any(r.launch_language or r.about_missile for r in readings)
         return Modality.NOT_A_LAUNCH if has_language else None
-    lead = [r.modality for r in readings[: LEAD_SENTENCES + 1] if r.modality is not None]
+    lead = [r.modality for r in readings[: LEAD_SENTENCES + 1] if r.modality in reasons]
     if Modality.NOT_A_LAUNCH in lead[:2]:
         return Modality.NOT_A_LAUNCH
     return lead[0] if lead else reasons[0]

@@ -88,6 +88,12 @@ DATED_LAUNCH = re.compile(
 """A launch noun owned by a recent day ("Saturday's launch", "Monday's failed
 test") names a launch that happened."""
 
+AFTER_NOUN = re.compile(
+    r"\b(?:after|following|since)\s+(?:an?|the|its|their|\w+[\u2019']s)\s+(?:[\w\-]+\s+){0,4}$", _I
+)
+"""A launch noun something came after ("shelter after a North Korean missile launch"): a
+launch that happened, whether the news or an earlier one."""
+
 REALIS = re.compile(
     r"\b(?:conducted|conducts|carried out|staged|stages|performed|supervised|oversaw"
     r"|oversees|observed"
@@ -191,6 +197,41 @@ NEWS_TENSE = re.compile(
     _I,
 )
 """A lead in the news tense: "has fired", or a headline's present ("fires")."""
+
+GROUND_TEST = re.compile(
+    r"\b(?:engine|motor|thruster)s?\s+(?:ground\s+)?(?:tests?|firings?|trials?)\b"
+    r"|\b(?:test(?:s|ed|ing)?|test-fired|fired|firing)\s+(?:of\s+)?(?:an?\s+|the\s+|its\s+)?"
+    r"(?:[\w\-]+\s+){0,4}?(?:rocket\s+)?(?:engines?|motors?)\b"
+    r"|\bstatic[\s\-](?:fire|fired|firing|tests?)\b|\bground (?:jet )?tests?\b"
+    r"|\bground-based tests?\b|\btest stands?\b|\btest beds?\b",
+    _I,
+)
+"""An engine or motor fired on the ground: a ground test, not a flight."""
+
+FLIGHT = re.compile(
+    r"\b(?:flew|flown|flight|flying|altitude|apogee|splash\w*|landed|fell|orbit\w*|soared"
+    r"|lift(?:ed|s)?[\s\-]off|liftoff|blast(?:ed|s)? off|\d+\s?(?:km|kilomet(?:er|re)s|miles))\b",
+    _I,
+)
+"""What a launch that left the ground is told with: a flight, a height, a range."""
+
+CONTESTED = re.compile(
+    r"\b(?:bogus|no reason to believe|(?:could|can)(?:not|n['\u2019]t)\s+confirm\s+any"
+    r"|did not (?:take place|happen|occur)|never (?:happened|took place)"
+    r"|(?:claims?|reports?) (?:were|was|are|is) (?:false|untrue|not true|baseless)"
+    r"|no (?:missiles?|rockets?|launch|test) (?:was|were|had been|took place))\b",
+    _I,
+)
+"""A claimed launch contradicted: "no reason to believe Iran conducted any tests"."""
+
+REACTION = re.compile(
+    r"\b(?:Security Council|UNSC|condemn\w*|slam(?:s|med)?|denounc\w*|sanction\w*"
+    r"|rall(?:y|ies|ied)|celebrat\w*|emergency (?:meeting|session)"
+    r"|(?:holds?|held|convenes?|convened|calls?|called) (?:an? )?(?:closed-door |emergency )?"
+    r"(?:meeting|session))\b",
+)
+"""A reaction that can be the news itself: a condemnation, a Council meeting, sanctions,
+a rally. Case matters: "Security Council" is the body, not any council."""
 
 PAST_FRAME = re.compile(
     r"\b(?:anniversar(?:y|ies)|\d+(?:st|nd|rd|th) year|years ago|decades ago|a year ago"
@@ -296,6 +337,13 @@ FAILURE = re.compile(
     r"|malfunction\w*|unsuccessful|fizzled|went astray|lost contact|aborted|mid-air|midair)\b",
     _I,
 )
+ATTEMPTED = re.compile(
+    r"\b(?:tri(?:es|ed)|attempt(?:s|ed)?|appear(?:s|ed)? to have tried|trying)\s+to\s+"
+    r"(?:\w+ly\s+)?$",
+    _I,
+)
+"""An attempt ("tried to launch"): with a failure in the sentence, a launch that happened."""
+
 EARLIER_FAILURE = re.compile(
     r"\b(?:ha(?:s|ve|d)\s+(?:\w+\s+)?failed\s+(?:in|on)\s+(?:\w+\s+){0,2}(?:attempts?|tries|occasions)"
     r"|(?:previous|earlier|past|prior|last|several|two|three|multiple)\s+(?:\w+\s+)?"
@@ -366,6 +414,14 @@ PLAN_WORDS = re.compile(
 )
 """A sentence that names a launch window, a launch pad or a notice, and speaks of
 what is coming: a plan, not another sense of "launch"."""
+
+CAUSE_AFTER = re.compile(
+    r"\s+(?:an?|the|its|their|\w+[\u2019']s)\s+(?:[\w\-]+\s+){0,4}?"
+    r"(?:launch|launches|test|test-firing|firing|salvo|barrage)\b(?!\s+(?:on|in|last)\b)",
+    _I,
+)
+""""after a North Korean missile launch": the launch is the cause of the news, not an
+earlier one (one dated "on Monday" or "last week" may still be earlier)."""
 
 SAYING_BEFORE = re.compile(
     r"\b(?:said|says|reported|announced|told|stated|added|confirmed)\s+$", _I

@@ -125,6 +125,7 @@ DESK = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+_SITE_NAME = re.compile(r"\b\w+\.(?:com|net|org|co\.\w\w|news)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?\"\u201d]\s")
 _PROSE_END = re.compile(r"[.!?:;\"\u201d\u2019')\u2026]\s*$")
 
@@ -236,6 +237,8 @@ def _line_kind(line: str, in_body: bool, last: bool, repeated: bool) -> Kind | N
         return Kind.CAPTION
     if cues.TRIGGER.search(line) or last:
         return None
+    if not in_body and len(words) <= 8 and _SITE_NAME.search(line):
+        return Kind.DESK  # "SpaceWar.com - Your World At War"
     if not in_body and len(words) <= 3 and not line.endswith("."):
         return Kind.DESK  # a section, an outlet or a label before the story
     if not in_body and len(words) <= 4 and all(w[0].isupper() for w in words):

@@ -193,6 +193,20 @@ class Gazetteer:
         """Every gazetteer name in `text`; a name two entries share yields both."""
         return list(self._found(self._matcher.find(text)))
 
+    def scan(self, text: str) -> tuple[list[Found], list[int]]:
+        """`find`, and where space operators are named, in one pass over the text.
+
+        Tagging reads each sentence for space operators; one pass over the article
+        instead of one per sentence keeps tagging fast.
+        """
+        hits = self._matcher.find(text)
+        operators = [
+            hit.start
+            for hit in hits
+            if any(kind is None and isinstance(entry, Operator) for kind, entry, _ in hit.entries)
+        ]
+        return list(self._found(hits)), operators
+
     @staticmethod
     def _found(hits: list[Hit[tuple[EntityKind | None, Entry, bool]]]) -> Iterator[Found]:
         for hit in hits:

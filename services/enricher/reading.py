@@ -95,8 +95,14 @@ def read_sentence(
     founds: list[Found],
     resolver: DateResolver,
     gazetteer: Gazetteer,
+    *,
+    commercial: bool | None = None,
 ) -> Reading:
-    """Classifies one sentence's launch language."""
+    """Classifies one sentence's launch language.
+
+    `commercial` says whether a space operator is named in the sentence, when the
+    caller has already looked (once for the whole article).
+    """
     text = sentence.text
     reading = Reading(sentence, in_text, founds, resolver.mentions(text, sentence.start))
     excluded = [m.span() for m in cues.NOT_LAUNCH_NOUN.finditer(text)]
@@ -112,7 +118,7 @@ def read_sentence(
         cues.MISSILE.search(text)
         or any(f.kind is EntityKind.WEAPON or _is_launch_site(f) for f in founds)
     )
-    reading.commercial = bool(gazetteer.operators_in(text))
+    reading.commercial = bool(gazetteer.operators_in(text)) if commercial is None else commercial
     if not reading.about_missile or (reading.launch_language and not triggers):
         # Only other senses of "launch" (a phone, a warship, a launch tube), or a
         # launch window or pad named with what is coming.
@@ -169,7 +175,9 @@ def _passing_cue(reading: Reading, triggers: list[re.Match[str]]) -> int | None:
 
     "Said earlier on Thursday" dates the saying; in a headline a bare "after"
     gives the cause of the news ("concern after Iran's Guards launch satellite"),
-    while "days after" still points at an earlier launch.
+    and so does one before a launch noun in the lede ("urged residents to shelter
+    after a North Korean missile launch"), while "days after" still points at an
+    earlier launch.
     """
     start = reading.sentence.start
     text = reading.sentence.text
@@ -181,7 +189,10 @@ def _passing_cue(reading: Reading, triggers: list[re.Match[str]]) -> int | None:
         before = text[max(0, cue.start() - 30) : cue.start()]
         if word == "earlier" and cues.SAYING_BEFORE.search(before):
             continue
-        if headline and word in ("after", "following") and not cues.TIME_SPAN_BEFORE.search(before):
+        cause = headline or (
+            reading.sentence.index <= 1 and bool(cues.CAUSE_AFTER.match(text, cue.end()))
+        )
+        if cause and word in ("after", "following") and not cues.TIME_SPAN_BEFORE.search(before):
             continue
         if any(t.start() > cue.start() for t in triggers):
             return start + cue.start()
@@ -193,10 +204,14 @@ def _trigger_statuses(text: str, triggers: list[re.Match[str]]) -> tuple[int | N
     realis: int | None = None
     planned = negated = 0
     anchored = bool(cues.REALIS.search(text))
+    failed = bool(cues.FAILURE.search(text))
     for trigger in triggers:
         prefix = text[max(0, trigger.start() - 80) : trigger.start()]
         if cues.NEGATED.search(prefix):
             negated += 1
+            continue
+        if failed and cues.ATTEMPTED.search(prefix):
+            realis = trigger.start() if realis is None else realis  # "tried to launch, but failed"
             continue
         if cues.PLANNED.search(prefix) or cues.INFINITIVE.search(prefix):
             planned += 1
@@ -205,7 +220,7 @@ def _trigger_statuses(text: str, triggers: list[re.Match[str]]) -> tuple[int | N
         is_verb = trigger.re is cues.STRIKE or bool(cues.VERB_TRIGGER.fullmatch(word))
         if is_verb and word.endswith("s") and cues.NOUN_BEFORE.search(prefix):
             is_verb = False  # "missile launches", "including practice launches"
-        dated = bool(cues.DATED_LAUNCH.search(prefix))
+        dated = bool(cues.DATED_LAUNCH.search(prefix) or cues.AFTER_NOUN.search(prefix))
         if realis is None and (is_verb or anchored or dated):
             realis = trigger.start()
     return realis, planned, negated

@@ -13,12 +13,7 @@ from datetime import date
 
 from schemas import Modality
 from services.enricher import cues
-from services.enricher.classification import (
-    LEAD_SENTENCES,
-    frame_rejection,
-    looks_back,
-    rejection,
-)
+from services.enricher.classification import LEAD_SENTENCES, classify, reason
 from services.enricher.furniture import ArticleFrame
 from services.enricher.gazetteer import Found, Weapon
 from services.enricher.reading import Reading, read_sentence
@@ -67,18 +62,13 @@ def recognise(
     primary = next((r for r in lead if _leads_with_news(r)), None)
     if primary is None and len(candidates) >= 3:
         primary = next((r for r in candidates if _leads_with_news(r)), None)
-    if primary is not None:
-        overruled = frame_rejection(readings, primary)
-        if overruled is not None:
-            result.rejected_as = overruled
-            result.mentions = [r for r in readings if _is_mention_like(r)]
-            return result
     if primary is None:
-        result.rejected_as = rejection(readings)
+        result.rejected_as = reason(readings)
         result.mentions = [r for r in readings if _is_mention_like(r)]
         return result
-    if published is not None and looks_back(readings, primary, published):
-        result.rejected_as = Modality.HISTORICAL
+    rejected = classify(readings, primary, published)
+    if rejected is not None:
+        result.rejected_as = rejected
         result.mentions = [r for r in readings if _is_mention_like(r)]
         return result
     result.primary = primary

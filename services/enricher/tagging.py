@@ -7,6 +7,7 @@ article always gets the same tags.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from datetime import UTC, datetime
 
@@ -25,9 +26,9 @@ def tag_article(
     """Everything the enricher says about one article (no event id yet: see EventBook)."""
     gazetteer = gazetteer or default_gazetteer()
     text = article.text
-    founds = gazetteer.find(text)
+    founds, operators = gazetteer.scan(text)
     layout = lay_out(text, article.published_at)
-    readings = _readings(article, layout.body, founds, gazetteer)
+    readings = _readings(article, layout.body, founds, operators, gazetteer)
     published = DateResolver(article.published_at, None).publication_day()
     recognition = recognise(readings, published, frame=layout.frame)
     facts = extract_facts(recognition, gazetteer, article.published_at)
@@ -57,7 +58,11 @@ def tag_article(
 
 
 def _readings(
-    article: Article, body: list[Sentence], founds: list[Found], gazetteer: Gazetteer
+    article: Article,
+    body: list[Sentence],
+    founds: list[Found],
+    operators: list[int],
+    gazetteer: Gazetteer,
 ) -> list[Reading]:
     # Modality only needs dates to within days, so UTC does here; facts re-read
     # dates in the launch site's zone.
@@ -67,9 +72,14 @@ def _readings(
     if title and title not in article.text:
         headline = Sentence(-1, 0, title)
         readings.append(read_sentence(headline, False, gazetteer.find(title), resolver, gazetteer))
+    founds = sorted(founds, key=lambda found: found.start)
+    starts = [found.start for found in founds]
     for sentence in body:
-        inside = [f for f in founds if sentence.start <= f.start < sentence.end]
-        readings.append(read_sentence(sentence, True, inside, resolver, gazetteer))
+        inside = founds[bisect_left(starts, sentence.start) : bisect_left(starts, sentence.end)]
+        commercial = bisect_left(operators, sentence.start) < bisect_left(operators, sentence.end)
+        readings.append(
+            read_sentence(sentence, True, inside, resolver, gazetteer, commercial=commercial)
+        )
     return readings
 
 

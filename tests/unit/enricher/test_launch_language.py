@@ -122,7 +122,7 @@ def test_a_civil_space_agency_at_the_top_makes_space_news() -> None:
         title="Japan's H3 rocket reaches orbit",
     )
     assert not report.is_launch_report
-    assert report.rejected_as is Modality.NOT_A_LAUNCH
+    assert report.rejected_as is Modality.CIVIL_SPACE
 
 
 def test_a_launch_with_no_launching_state_is_not_a_report() -> None:

@@ -60,12 +60,12 @@ NEGATIVES = {
     "engine-test": (
         "North Korea conducted a ground test of a high-thrust solid-fuel engine for a new "
         "intercontinental ballistic missile on Tuesday, state media said.",
-        Modality.NOT_A_LAUNCH,
+        Modality.GROUND_TEST,
     ),
     "commercial-space": (
         "SpaceX launched 24 Starlink satellites on a Falcon 9 rocket from Cape Canaveral on "
         "Wednesday evening, the company said.",
-        Modality.NOT_A_LAUNCH,
+        Modality.CIVIL_SPACE,
     ),
     "product": (
         "Harbour Electronics launched a new smartwatch on Tuesday, and rivals are expected to "
@@ -94,11 +94,18 @@ def test_hard_negatives_are_rejected_with_their_reason(name: str) -> None:
     assert report.rejected_as is modality
 
 
-@pytest.mark.parametrize("file", ["parade.txt", "phone.txt", "starlink.txt"])
-def test_bundled_non_launch_stories_are_rejected(file: str) -> None:
+@pytest.mark.parametrize(
+    ("file", "modality"),
+    [
+        ("parade.txt", Modality.NOT_A_LAUNCH),
+        ("phone.txt", Modality.NOT_A_LAUNCH),
+        ("starlink.txt", Modality.CIVIL_SPACE),
+    ],
+)
+def test_bundled_non_launch_stories_are_rejected(file: str, modality: Modality) -> None:
     report = tag_article(bundled_article(file))
     assert not report.is_launch_report
-    assert report.rejected_as is Modality.NOT_A_LAUNCH
+    assert report.rejected_as is modality
 
 
 def test_an_article_without_launch_language_has_no_rejection_reason() -> None:
