@@ -10,7 +10,7 @@ publication time in the launch site's time zone, and a time given in another zon
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum
 from zoneinfo import ZoneInfo
@@ -38,8 +38,8 @@ _MONTH_YEAR = re.compile(
 )
 _YEAR = re.compile(r"\b(?i:in|since|of|from|during|back in|until)\s+(?P<year>(?:19|20)\d{2})\b")
 _WEEKDAY = re.compile(
-    r"\b(?:(?P<last>last|this past|past)\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday"
-    r"|Saturday|Sunday)\b",
+    r"\b(?:(?P<last>(?i:last|this past|past))\s+)?"
+    r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
 )
 _RELATIVE_DAY = re.compile(
     r"\b(?:(?P<yesterday>yesterday|last night)|(?P<today>today|tonight|this morning|this afternoon"
@@ -57,12 +57,36 @@ _ZONES = {
     "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles", "PT": "America/Los_Angeles",
     "MSK": "Europe/Moscow", "IST": "Asia/Kolkata", "CET": "Europe/Paris", "CEST": "Europe/Paris",
 }  # fmt: skip
+_PRIOR_DAY = re.compile(
+    r"\b(?:the\s+(?:day|night|evening)\s+before|a\s+day\s+(?:earlier|before)"
+    r"|the\s+previous\s+(?:day|night|evening)|the\s+(?:day|night)\s+prior)\b",
+    re.IGNORECASE,
+)
+""""The day before": the day before the saying, when the sentence dates a saying, else the
+day before the report."""
 _SMALL_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _SAYING = r"(?:said|says|reported|reports|announced|announces|stated|claimed|confirmed|revealed)"
-_SAID_BEFORE = re.compile(_SAYING + r"\s+(?:on\s+)?$")
+_SAID_BEFORE = re.compile(
+    r"(?:" + _SAYING + r"|\baccording to\s+(?:[\w\-.'\u2019]+\s+){1,5}?"
+    r"|\b(?:statement|briefing|conference|announcement|interview|address)\s)\s*(?:on\s+)?$"
+)
 _SAID_AFTER = re.compile(r"^(?:\s+(?:it\s+)?|,\s*)" + _SAYING + r"\b")
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'/\-]*(?:,\s*[A-Z][\w .'\-]*)?,\s*$")
 """"SEOUL, May 28 (Agency) -": the date a dateline gives is when the story was filed."""
+_DATELINE_AFTER = re.compile(
+    r"^\.?\s*(?:\([A-Z][^()]{1,40}\)|/[A-Z][^/]{1,30}/\.?)\s*(?:--|\u2014|\u2013|-\s|:)"
+)
+""""Jan. 23 (Agency) --" opening a sentence: a dateline left in the text."""
+_BACKGROUND_BEFORE = re.compile(
+    r"\b(?:since|until|till|prior to)\s+(?:the\s+)?(?:early\s+|late\s+|mid-?)?$", re.IGNORECASE
+)
+""""The first launch since Nov. 9": a day the sentence measures from, not its own."""
+_WEEKDAY_SPAN = re.compile(
+    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s*(?:-|\u2013|/|to|into)\s*"
+    r"(?=(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
+)
+""""Overnight Monday-Tuesday": the night ends on the second day, when launches in the
+small hours are fired."""
 
 
 class Precision(IntEnum):
@@ -86,14 +110,24 @@ class DateMention:
     precision: Precision
     is_report_date: bool = False
     """Dates the saying, not the launch: "said on Friday", "reported Sunday"."""
+    is_background: bool = False
+    """A day the sentence measures from ("since Nov. 9"), not the day it reports."""
 
 
 class DateResolver:
-    """Reads date phrases against one publication time, in the launch site's zone."""
+    """Reads date phrases against one publication time, in the launch site's zone.
 
-    def __init__(self, published_at: datetime | None, timezone: str | None) -> None:
+    `reference`: the day the report was written, when it says so (a dateline's
+    date); relative words ("yesterday", "on Tuesday") are read against it rather
+    than against a later publication of the same copy.
+    """
+
+    def __init__(
+        self, published_at: datetime | None, timezone: str | None, *, reference: date | None = None
+    ) -> None:
         self.zone = ZoneInfo(timezone) if timezone else ZoneInfo("UTC")
-        self.published = published_at.astimezone(self.zone).date() if published_at else None
+        self.publication = published_at.astimezone(self.zone).date() if published_at else None
+        self.published = reference or self.publication
 
     def mentions(self, text: str, offset: int = 0) -> list[DateMention]:
         """Every date phrase in `text` (which starts at `offset` in the article)."""
@@ -105,13 +139,21 @@ class DateResolver:
             if any(start < e and end > s for s, e in taken):
                 return
             taken.append((start, end))
+            before = text[max(0, start - 48) : start]
             report = bool(
-                _SAID_BEFORE.search(text[max(0, start - 16) : start])
+                _SAID_BEFORE.search(before)
                 or _SAID_AFTER.match(text[end : end + 20])
                 or (offset == 0 and _DATELINE.match(text[:start]))
+                or (
+                    (not text[:start].strip() or _DATELINE.match(text[:start]))
+                    and _DATELINE_AFTER.match(text[end:])
+                )
             )
+            background = bool(_BACKGROUND_BEFORE.search(before))
             found.append(
-                DateMention(offset + start, offset + end, match.group(), day, precision, report)
+                DateMention(
+                    offset + start, offset + end, match.group(), day, precision, report, background
+                )
             )
 
         for match in _ISO.finditer(text):
@@ -131,6 +173,8 @@ class DateResolver:
         for pattern in (_MONTH_DAY, _DAY_MONTH):
             for match in pattern.finditer(text):
                 add(match, self._calendar(match), Precision.CALENDAR)
+        for span in _WEEKDAY_SPAN.finditer(text):
+            taken.append(span.span())  # the first day of "Monday-Tuesday"
         for match in _WEEKDAY.finditer(text):
             add(match, self._weekday(match["weekday"], bool(match["last"])), Precision.RELATIVE)
         for match in _RELATIVE_DAY.finditer(text):
@@ -139,18 +183,44 @@ class DateResolver:
                 self._relative(match),
                 Precision.RELATIVE if not match["today"] else Precision.VAGUE,
             )
+        for match in _PRIOR_DAY.finditer(text):
+            add(match, self._before(self.published), Precision.RELATIVE)
         for match in _MONTH_YEAR.finditer(text):
             add(match, self._month(match), Precision.MONTH)
         for match in _YEAR.finditer(text):
             add(match, _safe_date(int(match["year"]), 1, 1), Precision.YEAR)
-        zoned = _ZONED_TIME.search(text)
+        said = next((m.day for m in found if m.is_report_date and m.day), None)
+        if said is not None:
+            found = [
+                replace(m, day=self._before(said)) if _PRIOR_DAY.fullmatch(m.text) else m
+                for m in found
+            ]
+        zoned = list(_ZONED_TIME.finditer(text))
         if zoned:
-            found = [self._at_site(mention, zoned) for mention in found]
+            found = [self._zoned(mention, zoned, text, offset) for mention in found]
         return sorted(found, key=lambda mention: mention.start)
+
+    def _zoned(
+        self, mention: DateMention, zoned: list[re.Match[str]], text: str, offset: int
+    ) -> DateMention:
+        """The mention read at the site, unless its zoned time is only an equivalent.
+
+        "At 7:10 a.m. (2210 GMT Wednesday) on Thursday": the time in brackets restates
+        the local time in another zone, so a day outside the brackets is already local;
+        a day inside them is read in the bracket's zone.
+        """
+        start = mention.start - offset
+        for match in zoned:
+            opening = text.rfind("(", 0, match.start())
+            closing = text.find(")", match.end())
+            bracketed = opening != -1 and ")" not in text[opening : match.start()] and closing != -1
+            if not bracketed or opening < start < closing:
+                return self._at_site(mention, match)
+        return mention
 
     def publication_day(self) -> date | None:
         """The publication date at the launch site."""
-        return self.published
+        return self.publication
 
     def _calendar(self, match: re.Match[str]) -> date | None:
         month = _MONTHS[match["month"][:3].lower()]
@@ -179,7 +249,15 @@ class DateResolver:
         back = (self.published.weekday() - _WEEKDAYS.index(name.lower())) % 7
         if back == 0 and last:
             back = 7
+        if back == 6 and not last:
+            # The day after publication at the site: a copy dated where the day is
+            # not over yet ("Thursday" in a US copy of Wednesday evening).
+            return self.published + timedelta(days=1)
         return self.published - timedelta(days=back)
+
+    @staticmethod
+    def _before(day: date | None) -> date | None:
+        return day - timedelta(days=1) if day else None
 
     def _relative(self, match: re.Match[str]) -> date | None:
         if self.published is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from schemas import MissileType, Place, Span
+from schemas import MissileType, Place, RangeClass, Span
 from services.enricher.dates import DateResolver
 from services.enricher.gazetteer import Found, Gazetteer
 from services.enricher.recognition import Reading, Recognition
@@ -96,6 +96,11 @@ class FactContext:
     def missile_type(self) -> MissileType:
         value = self._value("missile_type")
         return value if isinstance(value, MissileType) else MissileType.UNKNOWN
+
+    @property
+    def range_class(self) -> RangeClass | None:
+        value = self._value("range_class")
+        return value if isinstance(value, RangeClass) else None
 
     @property
     def timezone(self) -> str | None:

@@ -7,11 +7,15 @@ published.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date
 
+from schemas import Span
 from services.enricher import cues
 from services.enricher.dates import DateMention, DateResolver, Precision
 from services.enricher.facts.context import Fact, FactContext, launch_limit, span
+from services.enricher.gazetteer import Weapon
 from services.enricher.recognition import Reading, compatible_types, specific_type
 
 RECENT_DAYS = 10
@@ -21,24 +25,38 @@ publication."""
 
 def extract(context: FactContext) -> Fact[date] | None:
     """The local calendar date of the launch."""
-    resolver = context.resolver
+    resolver = _resolver(context)
     event = context.event
     best: tuple[Reading, DateMention] | None = None
     fallback: tuple[Reading, DateMention] | None = None
     for reading in event:
         sentence = reading.sentence
-        if reading is not event[0] and not (
-            reading.is_candidate or cues.TRIGGER.search(sentence.text)
+        if reading is not event[0] and (
+            not (
+                reading.is_candidate
+                or cues.TRIGGER.search(sentence.text)
+                or _FLIGHT.search(sentence.text)
+            )
+            or _other_class(context, reading)
         ):
             continue
+        dated: DateMention | None = None
         for mention in resolver.mentions(sentence.text[: launch_limit(reading)], sentence.start):
-            if mention.day is None or mention.precision < Precision.VAGUE:
+            if mention.day is None or mention.precision < Precision.VAGUE or mention.is_background:
                 continue
+            if reading is not event[0] and _too_old(resolver, mention.day):
+                continue  # "its ninth test on March 5": an earlier launch
             if mention.is_report_date:
                 if fallback is None or mention.precision > fallback[1].precision:
                     fallback = (reading, mention)
-            elif best is None or mention.precision > best[1].precision:
-                best = (reading, mention)
+            elif dated is None or mention.precision > dated.precision:
+                dated = mention
+        if dated is None:
+            continue
+        if best is None or dated.precision > best[1].precision:
+            best = (reading, dated)
+        if not _HOURS.search(best[1].text):
+            break  # the first sentence that dates the launch decides
     if best is None:
         kind = next((k for r in event if (k := specific_type(r.weapons()))), None)
         others = [r for r in context.readings if r not in context.passing]
@@ -48,8 +66,70 @@ def extract(context: FactContext) -> Fact[date] | None:
         reading, mention = chosen
         assert mention.day is not None
         return Fact(mention.day, span(reading, mention.start, mention.end, mention.text))
+    filed = _filed(context)
+    if filed is not None:
+        return Fact(filed.day, filed.evidence)
     published = resolver.publication_day()
     return Fact(published) if published else None
+
+
+_HOURS = re.compile(r"\bhours\b", re.IGNORECASE)
+""""Hours before Trump landed" dates the launch only by another event: a later sentence
+may still name the day."""
+
+_FLIGHT = re.compile(
+    r"\b(?:landed|fell|flew|crashed|splashed(?:\s+down)?|impacted|exploded|came down)\b",
+    re.IGNORECASE,
+)
+"""A sentence about the flight ("On Wednesday, the missile landed in ...") dates it too."""
+
+RECENT_LAUNCH_DAYS = 7
+"""A day further back than this, in a sentence after the lead, is another launch's."""
+
+
+def _too_old(resolver: DateResolver, day: date) -> bool:
+    reference = resolver.published
+    return reference is not None and (reference - day).days > RECENT_LAUNCH_DAYS
+
+
+def _other_class(context: FactContext, reading: Reading) -> bool:
+    """A sentence naming a missile of another range class speaks of another launch."""
+    launched = context.range_class
+    if launched is None:
+        return False
+    return any(
+        isinstance(f.entry, Weapon) and f.entry.range_class not in (None, launched)
+        for f in reading.weapons(before=reading.passing_at)
+    )
+
+
+FILED_DAYS = 3
+"""A dateline's date is the report's day when it is this close before publication."""
+
+
+@dataclass(frozen=True)
+class _Filed:
+    day: date
+    evidence: tuple[Span, ...]
+
+
+def _filed(context: FactContext) -> _Filed | None:
+    """The day the report was filed, from its dateline, when it is plausible."""
+    frame = context.recognition.frame
+    published = DateResolver(context.published_at, context.timezone).publication_day()
+    if frame is None or frame.day is None or published is None:
+        return None
+    if not 0 <= (published - frame.day).days <= FILED_DAYS:
+        return None
+    return _Filed(frame.day, ())
+
+
+def _resolver(context: FactContext) -> DateResolver:
+    """Dates read at the site, relative words against the day the report was filed."""
+    filed = _filed(context)
+    return DateResolver(
+        context.published_at, context.timezone, reference=filed.day if filed else None
+    )
 
 
 def _dated_elsewhere(

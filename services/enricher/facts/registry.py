@@ -2,9 +2,9 @@
 
 The keys are the fields of `LaunchFactFields`, so a new fact is one schema field
 and one extractor module; a field with no extractor fails the registry test.
-The order matters: the places need the launching state, the date the site's
-time zone, the range class the type, and officials and sources the launching
-state.
+The order matters: the places need the launching state, the range class the
+type, the date the site's time zone and the range class (to pass over another
+launch's sentences), and officials and sources the launching state.
 """
 
 from __future__ import annotations
@@ -35,9 +35,9 @@ EXTRACTORS: dict[str, Extractor] = {
     "country": country.extract,
     "location": places.extract_location,
     "impact_area": places.extract_impact_area,
-    "launch_date": launch_date.extract,
     "missile_type": weapon.extract_type,
     "range_class": range_class.extract,
+    "launch_date": launch_date.extract,
     "weapon_names": weapon.extract_names,
     "count": count.extract,
     "outcome": outcome.extract,

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import pytest
 
+from schemas import LaunchFacts
 from services.enricher import tag_article
 from tests.unit.enricher.articles import article
 
 PUBLISHED = "2024-03-07T09:00:00+00:00"
 
 
-def country(text: str, title: str | None = None) -> str | None:
-    launch = tag_article(article(text, PUBLISHED, title=title)).launch
+def launch_of(text: str, published: str = PUBLISHED, title: str | None = None) -> LaunchFacts:
+    """The facts of a report the enricher must recognise."""
+    launch = tag_article(article(text, published, title=title)).launch
     assert launch is not None
-    return launch.country
+    return launch
+
+
+def country(text: str, title: str | None = None) -> str | None:
+    return launch_of(text, title=title).country
 
 
 @pytest.mark.parametrize(

@@ -36,7 +36,7 @@ def test_every_extractor_reads_one_context() -> None:
 def test_facts_read_after_the_facts_they_depend_on() -> None:
     order = list(EXTRACTORS)
     assert order.index("country") < order.index("location") < order.index("launch_date")
-    assert order.index("missile_type") < order.index("range_class")
+    assert order.index("missile_type") < order.index("range_class") < order.index("launch_date")
     assert order.index("country") < order.index("officials")
     assert order.index("country") < order.index("reported_by")
 
