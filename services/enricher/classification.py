@@ -46,9 +46,12 @@ class Story:
         return [r for r in self.readings if _in_lead(r)]
 
     @property
-    def lead(self) -> Reading | None:
-        """The headline, or the first sentence that speaks of missiles or launches."""
-        return next((r for r in self.top if r.about_missile or r.launch_language), None)
+    def leads(self) -> list[Reading]:
+        """The headline and the first sentence of the text that speaks of launches."""
+        speaking = [r for r in self.top if r.about_missile or r.launch_language]
+        headline = [r for r in self.top[:1] if not r.in_text or r.sentence.index == 0]
+        first = [r for r in speaking if r.in_text and r not in headline][:1]
+        return headline + first
 
 
 Classifier = Callable[[Story], bool]
@@ -81,14 +84,7 @@ def _reaction(story: Story) -> bool:
     Council meeting, sanctions or a rally; the story goes on about reactions, and
     at most `RECAP_SENTENCES` sentences state a launch outside one.
     """
-    lead = story.lead
-    if lead is None:
-        return False
-    cue = cues.REACTION.search(lead.sentence.text)
-    if cue is None:
-        return False
-    realis = lead.realis_at - lead.sentence.start if lead.realis_at is not None else None
-    if realis is not None and realis < cue.start():
+    if not any(_leads_with_reaction(r) for r in story.leads):
         return False
     reacting = [r for r in story.readings if cues.REACTION.search(r.sentence.text)]
     told = [
@@ -96,6 +92,15 @@ def _reaction(story: Story) -> bool:
     ]
     launched = any(r.realis_at is not None for r in story.readings)
     return launched and len(reacting) >= REACTING_SENTENCES and len(told) <= RECAP_SENTENCES
+
+
+def _leads_with_reaction(reading: Reading) -> bool:
+    """A reaction before any launch the sentence states ("the Council condemned the test")."""
+    cue = cues.REACTION.search(reading.sentence.text)
+    if cue is None:
+        return False
+    realis = reading.realis_at - reading.sentence.start if reading.realis_at is not None else None
+    return realis is None or cue.start() < realis
 
 
 def _history(story: Story) -> bool:
@@ -212,6 +217,8 @@ def _firm(reading: Reading) -> bool:
     only a plan, a denial, the past, another sense of launch, a ground test, space
     news, or a parade, film or deal with no missile of its own named is.
     """
+    if reading.modality is Modality.PLANNED and cues.FAILURE.search(reading.sentence.text):
+        return False  # "launch fails, explodes in possible ICBM test": it flew
     if reading.modality is not Modality.NOT_A_LAUNCH:
         return True
     text = reading.sentence.text

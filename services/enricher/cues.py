@@ -80,6 +80,13 @@ HEADLINE_FUTURE = re.compile(
 )
 """Headline future ("Russia to hold drills including missile launches")."""
 
+POSTPONED = re.compile(
+    r"\b(?:postpon(?:e|es|ed|ing)|delay(?:s|ed|ing)?|cancel(?:s|led|ed|ling)?|call(?:s|ed)? off"
+    r"|scrapped|put off|puts off|reschedul\w+)\b",
+    _I,
+)
+"""A launch put off: "the test was postponed" names a launch that has not happened."""
+
 DATED_LAUNCH = re.compile(
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last week|last night"
     r"|this week|today)[\u2019']s\s+(?:[\w\-]+\s+){0,3}$",
@@ -225,7 +232,7 @@ CONTESTED = re.compile(
 """A claimed launch contradicted: "no reason to believe Iran conducted any tests"."""
 
 REACTION = re.compile(
-    r"\b(?:Security Council|UNSC|condemn\w*|slam(?:s|med)?|denounc\w*|sanction\w*"
+    r"\b(?:Security Council|(?i:unsc)|condemn\w*|slam(?:s|med)?|denounc\w*|sanction\w*"
     r"|rall(?:y|ies|ied)|celebrat\w*|emergency (?:meeting|session)"
     r"|(?:holds?|held|convenes?|convened|calls?|called) (?:an? )?(?:closed-door |emergency )?"
     r"(?:meeting|session))\b",

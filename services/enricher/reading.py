@@ -136,7 +136,7 @@ def read_sentence(
         return reading
     realis, planned, negated = _trigger_statuses(text, triggers)
     if not in_text or sentence.index < 0:
-        future = cues.HEADLINE_FUTURE.search(text)
+        future = cues.HEADLINE_FUTURE.search(text) or cues.POSTPONED.search(text)
         if future and (realis is None or future.start() <= realis):
             reading.modality = Modality.PLANNED
             return reading
@@ -203,7 +203,7 @@ def _trigger_statuses(text: str, triggers: list[re.Match[str]]) -> tuple[int | N
     """(position of the first trigger stating a launch happened, planned count, negated count)."""
     realis: int | None = None
     planned = negated = 0
-    anchored = bool(cues.REALIS.search(text))
+    anchored = bool(cues.REALIS.search(text)) and not cues.POSTPONED.search(text)
     failed = bool(cues.FAILURE.search(text))
     for trigger in triggers:
         prefix = text[max(0, trigger.start() - 80) : trigger.start()]

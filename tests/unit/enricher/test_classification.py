@@ -82,6 +82,22 @@ DISTRACTORS = {
         "test is scheduled and is not a response to world events, they said.",
         Modality.PLANNED,
     ),
+    "postponed-test": (
+        "Pentagon delays intercontinental ballistic missile test",
+        "The Pentagon on Wednesday postponed a routine test launch of a Minuteman III "
+        "intercontinental ballistic missile to avoid raising tensions.\nThe test was put off "
+        "after a rival's navy fired missiles near a disputed island.\nThe test would have "
+        "been conducted from Vandenberg, officials said.",
+        Modality.PLANNED,
+    ),
+    "reaction-in-a-slug-headline": (
+        "unsc fails to agree statement on north korea missile launches",
+        "The UN Security Council on Wednesday failed to agree a statement on a recent series "
+        "of ballistic missile launches by North Korea.\nAt an emergency meeting, most Security "
+        "Council members denounced the launches.\nTwo members said sanctions had failed.\nThe "
+        "Security Council last agreed a statement on the country in 2017.",
+        Modality.REACTION,
+    ),
     "preparations": (
         "North Korea may be preparing missile launch, Seoul says",
         "South Korea's military said on Wednesday that North Korea appeared to be preparing "
@@ -134,6 +150,13 @@ REPORTS = {
         "North Korea tried to launch a ballistic missile on Wednesday but it failed shortly "
         "after lift-off, South Korea's military said.\nOfficials said the North would likely "
         "prepare its next attempt within weeks.",
+        date(2025, 6, 11),
+    ),
+    "failed-in-the-headline": (
+        "Missile launch fails, explodes near capital in possible ICBM test",
+        "A ballistic missile appeared to have exploded shortly after launch near Pyongyang on "
+        "Wednesday, South Korea's military said.\nThe military said the North fired an "
+        "unidentified projectile from the Sunan area.",
         date(2025, 6, 11),
     ),
     "drill-round-up": (
