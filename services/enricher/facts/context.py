@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from schemas import MissileType, Place, RangeClass, Span
 from services.enricher.dates import DateResolver
-from services.enricher.gazetteer import Found, Gazetteer
+from services.enricher.gazetteer import Found, Gazetteer, Weapon
 from services.enricher.recognition import Reading, Recognition
 
 T = TypeVar("T")
@@ -146,3 +146,15 @@ def launch_limit(reading: Reading) -> int:
 def states_launch(context: FactContext, reading: Reading) -> bool:
     """The sentence states the launch: the primary, or one that says a launch happened."""
     return reading.is_candidate or reading is context.event[0]
+
+
+def other_class(context: FactContext, reading: Reading) -> bool:
+    """A sentence naming a missile of another range class than the launch's speaks of
+    another launch ("yesterday it fired a short-range missile" beside an ICBM report)."""
+    launched = context.range_class
+    if launched is None:
+        return False
+    return any(
+        isinstance(f.entry, Weapon) and f.entry.range_class not in (None, launched)
+        for f in reading.weapons(before=reading.passing_at)
+    )

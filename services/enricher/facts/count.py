@@ -9,15 +9,22 @@ from __future__ import annotations
 import re
 
 from services.enricher import cues
-from services.enricher.facts.context import Fact, FactContext, launch_limit, span, states_launch
+from services.enricher.facts.context import (
+    Fact,
+    FactContext,
+    launch_limit,
+    other_class,
+    span,
+    states_launch,
+)
 from services.enricher.quantities import count_before, one_of_many_or_a_kind, singular_before
 
 
 def extract(context: FactContext) -> Fact[int] | None:
     """The number of missiles launched, when the report states it."""
     for reading in context.event:
-        if not states_launch(context, reading):
-            continue
+        if not states_launch(context, reading) or other_class(context, reading):
+            continue  # "yesterday it fired 23 short-range missiles": another launch
         base, text = reading.sentence.start, reading.sentence.text
         nouns = [(f.start, f.end) for f in reading.weapons(before=reading.passing_at)]
         nouns += [(base + m.start(), base + m.end()) for m in cues.MISSILE.finditer(text)]
@@ -63,7 +70,8 @@ def _singular(context: FactContext) -> Fact[int] | None:
 
 
 _THE_MISSILE = re.compile(
-    r"\b(?:the|a|an)\s+(?:[\w\-]+\s+){0,2}?(?P<noun>missile|rocket)\b(?!s\b|\s+(?:programme"
+    r"\b(?:the|a|an)\s+(?:[\w\-]+\s+){0,2}?(?P<noun>missile|rocket|projectile|ICBM|SLBM|IRBM"
+    r"|SRBM)\b(?!s\b|\s+(?:programme"
     r"|program|forces?|launchers?|units?|systems?|technology|development|arsenal|industry|tests|base"
     r"|sites?|attacks|strikes|fire|alerts?|sirens?)\b)",
     re.IGNORECASE,

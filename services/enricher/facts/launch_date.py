@@ -14,8 +14,7 @@ from datetime import date
 from schemas import Span
 from services.enricher import cues
 from services.enricher.dates import DateMention, DateResolver, Precision
-from services.enricher.facts.context import Fact, FactContext, launch_limit, span
-from services.enricher.gazetteer import Weapon
+from services.enricher.facts.context import Fact, FactContext, launch_limit, other_class, span
 from services.enricher.recognition import Reading, compatible_types, specific_type
 
 RECENT_DAYS = 10
@@ -37,7 +36,7 @@ def extract(context: FactContext) -> Fact[date] | None:
                 or cues.TRIGGER.search(sentence.text)
                 or _FLIGHT.search(sentence.text)
             )
-            or _other_class(context, reading)
+            or other_class(context, reading)
         ):
             continue
         dated: DateMention | None = None
@@ -90,17 +89,6 @@ RECENT_LAUNCH_DAYS = 7
 def _too_old(resolver: DateResolver, day: date) -> bool:
     reference = resolver.published
     return reference is not None and (reference - day).days > RECENT_LAUNCH_DAYS
-
-
-def _other_class(context: FactContext, reading: Reading) -> bool:
-    """A sentence naming a missile of another range class speaks of another launch."""
-    launched = context.range_class
-    if launched is None:
-        return False
-    return any(
-        isinstance(f.entry, Weapon) and f.entry.range_class not in (None, launched)
-        for f in reading.weapons(before=reading.passing_at)
-    )
 
 
 FILED_DAYS = 3
