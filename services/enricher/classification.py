@@ -104,11 +104,45 @@ def _leads_with_reaction(reading: Reading) -> bool:
 
 
 def _history(story: Story) -> bool:
-    return (
-        story.primary is not None
-        and story.published is not None
-        and looks_back(story.readings, story.primary, story.published)
+    primary, published = story.primary, story.published
+    if primary is None or published is None:
+        return False
+    return looks_back(story.readings, primary, published) or _disclosed_late(
+        story, primary, published
     )
+
+
+def _disclosed_late(story: Story, primary: Reading, published: date) -> bool:
+    """A launch the lead itself dates long ago, disclosed or discussed now.
+
+    "China tested a hypersonic missile in August, the paper reported" before the
+    sentence that tells the flight, or "The failed test took place last year" right
+    after it: the news is the disclosure, and the launch is history. A day of the
+    launch's own, recent, keeps it news.
+    """
+    recent = published - timedelta(days=HISTORY_DAYS)
+    telling = [primary, *(r for r in story.top if r.is_candidate)]
+    days = [day for reading in telling for day in _own_days(reading)]
+    if any(recent <= day <= published + timedelta(days=1) for day in days):
+        return False
+    told = [r for r in story.top if r.in_text and r.sentence.index >= 0 and r.realis_at is not None]
+    past = [r for r in told if r.modality is Modality.HISTORICAL]
+    if told and told[0] in past:
+        return True  # the body's first launch is an old one
+    return any(cues.SAME_LAUNCH_REFERENCE.match(r.sentence.text) for r in past)
+
+
+def _own_days(reading: Reading) -> list[date]:
+    """The days a sentence gives its launch: not the days its report or statement came."""
+    text, base = reading.sentence.text, reading.sentence.start
+    return [
+        m.day
+        for m in reading.dates
+        if m.day is not None
+        and m.precision >= Precision.VAGUE
+        and not m.is_report_date
+        and not cues.REPORT_DAY_BEFORE.search(text[max(0, m.start - base - 40) : m.start - base])
+    ]
 
 
 CLASSIFIERS: tuple[tuple[Modality, Classifier], ...] = (

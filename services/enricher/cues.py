@@ -191,7 +191,7 @@ HISTORICAL = re.compile(
 
 FIRST_SINCE = re.compile(
     r"\b(?:first|largest|longest|most|biggest|highest)\b[^.;]{0,80}?\bsince\s+(?:(?:early|late|mid)\s+)?"
-    r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*\s+)?(?:19|20)\d{2}\b",
+    r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*\.?\s+)?(?:(?:19|20)\d{2}|\d{1,2})\b",
     _I,
 )
 """A record that reaches back ("the first such launch since 2017"): the year measures
@@ -239,6 +239,19 @@ REACTION = re.compile(
 )
 """A reaction that can be the news itself: a condemnation, a Council meeting, sanctions,
 a rally. Case matters: "Security Council" is the body, not any council."""
+
+SAME_LAUNCH_REFERENCE = re.compile(
+    r"(?:The|That|This|Its)\s+(?:failed\s+|latest\s+|reported\s+|alleged\s+)?"
+    r"(?:test|launch|test-firing|firing|flight)\b"
+)
+"""A sentence that opens on the launch just told ("The failed test took place last year")."""
+
+REPORT_DAY_BEFORE = re.compile(
+    r"\b(?:report|reports|statement|announcement|article|story|newspaper|paper)\s+"
+    r"(?:(?:late|early)\s+)?(?:on\s+)?$",
+    _I,
+)
+"""A day that dates a report ("the report late on Saturday said"), not the launch."""
 
 PAST_FRAME = re.compile(
     r"\b(?:anniversar(?:y|ies)|\d+(?:st|nd|rd|th) year|years ago|decades ago|a year ago"

@@ -98,6 +98,20 @@ DISTRACTORS = {
         "Security Council last agreed a statement on the country in 2017.",
         Modality.REACTION,
     ),
+    "late-disclosure": (
+        "Paper says China surprised officials with hypersonic missile test",
+        "China tested a nuclear-capable hypersonic missile in August, a business newspaper "
+        "reported.\nThe report late on Tuesday said the military launched a rocket carrying "
+        "a glide vehicle that circled the globe.\nOfficials declined to comment.",
+        Modality.HISTORICAL,
+    ),
+    "failure-kept-quiet": (
+        "Failed submarine missile test kept quiet before vote, paper says",
+        "It has been reported that a failed test of a submarine-launched ballistic missile "
+        "was kept quiet before a parliamentary vote.\nThe failed test took place last year "
+        "off the coast of Florida, the paper said.\nOpposition members called for an inquiry.",
+        Modality.HISTORICAL,
+    ),
     "preparations": (
         "North Korea may be preparing missile launch, Seoul says",
         "South Korea's military said on Wednesday that North Korea appeared to be preparing "
@@ -122,6 +136,13 @@ REPORTS = {
         "North Korea fired a ballistic missile over Japan on Wednesday, the first such "
         "flight since 2017, Japan's government said.\nThe missile flew about 4,500 km "
         "before falling into the Pacific.",
+        date(2025, 6, 11),
+    ),
+    "first-since-a-day": (
+        "North Korea fires suspected missile off east coast",
+        "North Korea fired a suspected ballistic missile into the sea on Wednesday, "
+        "officials in Seoul and Tokyo said.\nThe launch is the first since Oct. 19, when the "
+        "North tested a submarine-launched missile.",
         date(2025, 6, 11),
     ),
     "no-launch-day": (
