@@ -170,6 +170,7 @@ DENIAL = re.compile(
 PLANNED = re.compile(
     r"\b(?:will|would|could|may|might|shall|can|plans?|planning|planned|intends?|intending|intended"
     r"|expected|expects?|expecting|likely|possible|possibly|poised|prepar\w+|ready|readiness"
+    r"|readying|readies|fuel(?:l)?ing|if|in case|in the event"
     r"|threaten\w*|vow\w*|warn\w*|set to|scheduled|upcoming|imminent|next|soon|aims?|aiming"
     r"|signs? of"
     r"|capable of|able to|potential|future|going to|due to|about to|hopes?|seeks?|want\w*"
@@ -226,7 +227,10 @@ CONTESTED = re.compile(
     r"\b(?:bogus|no reason to believe|(?:could|can)(?:not|n['\u2019]t)\s+confirm\s+any"
     r"|did not (?:take place|happen|occur)|never (?:happened|took place)"
     r"|(?:claims?|reports?) (?:were|was|are|is) (?:false|untrue|not true|baseless)"
-    r"|no (?:missiles?|rockets?|launch|test) (?:was|were|had been|took place))\b",
+    r"|no (?:missiles?|rockets?|launch|test) (?:was|were|had been|took place)"
+    r"|there (?:was|were|had been|has been) no (?:such )?(?:launch|test|missile|firing)"
+    r"|call(?:ed|s)? (?:the|his|her|their|these|those|such) (?:claims?|reports?) "
+    r"(?:false|untrue|baseless|fake|groundless))\b",
     _I,
 )
 """A claimed launch contradicted: "no reason to believe Iran conducted any tests"."""
@@ -421,6 +425,13 @@ SAME_LAUNCH_AFTER = re.compile(
 )
 SOON = re.compile(r"\b(?:shortly|soon|moments|seconds|minutes|right|just|immediately)\s+$", _I)
 """A cue like "shortly after launch" speaks of the same flight, not an earlier one."""
+
+LAUNCH_EXPECTED = re.compile(
+    r"\b(?:launch|test|firing|test-firing)\s+(?:could|may|might|will|would|is expected to"
+    r"|is likely to|appears imminent|is imminent)\s*(?:come|happen|take place|occur|be)?\b",
+    _I,
+)
+"""A launch still to come, told without a missile word: "a launch could come within days"."""
 
 LAUNCH_OCCASION = re.compile(
     r"\blaunch(?:ing)?[\s\-](?:windows?|dates?|pads?|preparations?|schedules?|notices?)\b", _I

@@ -122,10 +122,9 @@ def read_sentence(
     if not reading.about_missile or (reading.launch_language and not triggers):
         # Only other senses of "launch" (a phone, a warship, a launch tube), or a
         # launch window or pad named with what is coming.
-        if (
-            reading.launch_language
-            and cues.LAUNCH_OCCASION.search(text)
-            and cues.PLAN_WORDS.search(text)
+        if reading.launch_language and (
+            (cues.LAUNCH_OCCASION.search(text) and cues.PLAN_WORDS.search(text))
+            or cues.LAUNCH_EXPECTED.search(text)
         ):
             reading.modality = Modality.PLANNED
         else:

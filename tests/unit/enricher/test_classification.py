@@ -112,6 +112,26 @@ DISTRACTORS = {
         "off the coast of Florida, the paper said.\nOpposition members called for an inquiry.",
         Modality.HISTORICAL,
     ),
+    "hypothetical": (
+        "What would happen if a missile were fired at the island",
+        "If North Korea launched a Hwasong-12 missile at Guam, it would reach the island in "
+        "about 14 minutes, experts said on Wednesday.\nThe island's defences include a THAAD "
+        "battery.\nOfficials urged residents not to panic.",
+        Modality.PLANNED,
+    ),
+    "readying": (
+        "Satellite images show North Korea readying launch",
+        "Satellite images taken on Tuesday show North Korea readying a long-range rocket at "
+        "its Sohae site, analysts said.\nA launch could come within days.",
+        Modality.PLANNED,
+    ),
+    "quoted-claim-denied": (
+        "Ministry denies claim of new missile test",
+        "A senior lawmaker claimed on Wednesday that Russia had just test-fired a new "
+        "hypersonic missile.\nThe defence ministry said there had been no launch and called "
+        "the claim false.\nThe lawmaker later withdrew his remarks.",
+        Modality.NEGATED,
+    ),
     "preparations": (
         "North Korea may be preparing missile launch, Seoul says",
         "South Korea's military said on Wednesday that North Korea appeared to be preparing "
@@ -192,6 +212,13 @@ REPORTS = {
         "UAE intercepts two Houthi ballistic missiles",
         "The United Arab Emirates intercepted and destroyed two ballistic missiles fired by "
         "Yemen's Houthis at Abu Dhabi on Wednesday, the defence ministry said.",
+        date(2025, 6, 11),
+    ),
+    "flown-engine-test": (
+        "Iran tests new rocket engine in flight",
+        "Iran's Revolutionary Guards said on Wednesday they had flight-tested a new solid-fuel "
+        "engine on a Qaem-100 rocket that reached an altitude of 80 km.\nThe launch took "
+        "place at Shahroud.",
         date(2025, 6, 11),
     ),
     "cause-in-the-lede": (
