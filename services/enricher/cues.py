@@ -43,13 +43,17 @@ STRIKE = re.compile(
     r"(?:[\w\u2019'\-]+\s+){0,5}?(?:in)?to\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+)?orbit\b"
     r"|\b(?:missile|rocket)\s+(?:strikes|attacks|barrages?)\s+(?:[\w\u2019'\-,]+\s+){0,8}?"
     r"(?:killed|struck|damaged|wounded|destroyed|knocked out)\b"
+    r"|\b(?:missiles?|projectiles?|rockets?|flying object)\s+(?:that|which)\s+(?:had\s+)?"
+    r"(?:crashed|fell|landed|came down)\b"
+    r"|\b(?:missile|projectile|rocket)\s+(?:crashes|falls|lands)\s+(?:in|into|inside|near|on)\b"
     r"|\b(?:missiles?|rockets?)\s+(?:\w+\s+){0,2}?(?:reached|hit|struck)\s+(?:their|its|the)\s+"
     r"(?:designated\s+|assigned\s+|intended\s+)?targets?\b",
     _I,
 )
 """A launch told without a launch word: a strike ("struck Dnipro with a new
 missile", "struck by a Houthi missile", "a missile hit the vessel", "missile strikes
-on the capital killed"), missiles that reached their targets, or an orbit reached
+on the capital killed"), missiles that reached their targets, a projectile that crashed
+somewhere, or an orbit reached
 ("put an imaging satellite into orbit", "delivered three payloads to orbit"). The match
 starts at the verb (or the missile noun), which then counts as a launch verb."""
 

@@ -221,6 +221,13 @@ REPORTS = {
         "place at Shahroud.",
         date(2025, 6, 11),
     ),
+    "crash-of-a-stray-missile": (
+        "Neighbour must explain stray missile, army says",
+        "The army said on Thursday that the projectile that crashed near a village on "
+        "Wednesday evening was a supersonic missile launched from India.\nNo one was hurt, "
+        "the army's spokesman said.",
+        None,
+    ),
     "cause-in-the-lede": (
         "Japan tells residents to shelter after North Korea missile launch",
         "Japan told residents of three prefectures to take shelter on Wednesday morning "
