@@ -32,12 +32,16 @@ $(VENV)/.installed: requirements/dev.txt pyproject.toml
 demo: install
 	$(BIN)/launchwatch demo
 
-# kcat reads our topics in the interoperability tests, as any non-Python consumer would.
+# kcat reads our topics in the interoperability tests, as any non-Python consumer would;
+# Debian's headless Chromium is the browser the web view's tests drive (Playwright's
+# own browser download is not used).
 tools:
-	@command -v kcat >/dev/null || { \
+	@command -v kcat >/dev/null && command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq kcat >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    kcat chromium >/dev/null; }
 	@kcat -V | head -1
+	@chromium --version
 
 test: install tools
 	$(KAFKA) fetch
