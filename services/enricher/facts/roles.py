@@ -41,7 +41,8 @@ _OWN_STATEMENT = re.compile(
 
 TARGETED = re.compile(
     r"\b(?:at|on|against|toward|towards|into|over|targeting|targeted|hit|struck)\s+(?!by\b)"
-    r"(?:the\s+)?(?:[\w\-]+,?\s+){0,3}$",
+    r"(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)(?:the\s+)?"
+    r"(?:(?!that\b|which\b|who\b)[\w\-]+,?\s+){0,3}$",
     _I,
 )
 """A state named where the missiles went ("at Kyiv, Ukraine"): the target."""
@@ -70,6 +71,8 @@ _DEFENDING_AFTER = re.compile(
 """A state whose defences met the missiles ("Saudi air defences destroyed ...")."""
 
 _POSSESSIVE_TRIGGER = re.compile(r"^[\u2019']s?\s+(?:[\w\-]+\s+){0,3}$")
+
+_ITS_TRIGGER = re.compile(r"\b(?:its|their)\s+(?:[\w\-]+\s+){0,3}$", _I)
 
 _JOINT = re.compile(r"^\s+(?:and|together with|with)\s+(?:the\s+)?$", _I)
 
@@ -106,7 +109,9 @@ def launcher(reading: Reading, founds: list[Found]) -> Found | None:
     )
     if not subjects:
         return None
-    chosen = subjects[-1]
+    # "Russia had notified the United States of its test": "its" is the subject's.
+    own = _ITS_TRIGGER.search(text[: trigger - base])
+    chosen = subjects[0] if own else subjects[-1]
     # "Israel and the United States tested": the first of a joint subject leads.
     while (index := subjects.index(chosen)) > 0 and _JOINT.match(
         text[subjects[index - 1].end - base : chosen.start - base]

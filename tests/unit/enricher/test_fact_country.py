@@ -55,6 +55,12 @@ def country(text: str, title: str | None = None) -> str | None:
             "Wednesday, the Emirati defence ministry said.",
             "YE",
         ),
+        # "Its test" belongs to the subject, not to the state it notified.
+        (
+            "The Pentagon said on Wednesday that Russia had notified the United States in "
+            "advance of its test of a new intercontinental ballistic missile.",
+            "RU",
+        ),
         # A lead printed in capitals still names the launcher.
         ("NORTH Korea fired two ballistic missiles on Wednesday, prompting alerts in Japan.", "KP"),
         # A name glued to the dateline's dash is still the launcher.
