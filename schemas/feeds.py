@@ -51,7 +51,10 @@ class FeedState(Message, frozen=True, kw_only=True):
     last_success_at: UtcDateTime | None = None
     last_new_entry_at: UtcDateTime | None = None
     seen_entry_ids: tuple[str, ...] = ()
-    """Identities of recent entries, newest last, bounded in length."""
+    """Identities of recent entries, newest last, bounded in number and in bytes."""
+    too_large_entry_ids: tuple[str, ...] = ()
+    """Entries whose record was over `news.raw`'s size limit even without its page: recorded
+    here, newest last and bounded, instead of failing the poll."""
     redirect_target: str | None = None
     """A permanent redirect seen but not yet trusted, and since when."""
     redirect_since: UtcDateTime | None = None

@@ -118,6 +118,8 @@ class FeedStatus(enum.StrEnum):
     TOO_LARGE = "too-large"
     PARSE = "parse"
     BLOCKED = "blocked"
+    REFUSED = "refused"  # a construct refused for safety (XML entity declarations)
+    INTERNAL = "internal"  # the fetcher failed to finish the poll; backs off like any failure
     GONE = "gone"
 
 
