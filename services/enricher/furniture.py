@@ -232,11 +232,11 @@ def _line_kind(line: str, in_body: bool, last: bool, repeated: bool) -> Kind | N
         return Kind.CREDIT
     if _is_timestamp(line):
         return Kind.TIMESTAMP
-    dated = ENDS_WITH_DATED.search(line)
-    if dated and len(words) <= 40 and (SCENE.search(line) or line.rstrip().endswith(")")):
+    dated = len(words) <= 40 and ENDS_WITH_DATED.search(line[-90:])
+    if dated and (SCENE.search(line) or line.rstrip().endswith(")")):
         return Kind.CAPTION
-    if cues.TRIGGER.search(line) or last:
-        return None
+    if len(words) > 8 or last or cues.TRIGGER.search(line):
+        return None  # the checks below are for short lines
     if not in_body and len(words) <= 8 and _SITE_NAME.search(line):
         return Kind.DESK  # "SpaceWar.com - Your World At War"
     if not in_body and len(words) <= 3 and not line.endswith("."):

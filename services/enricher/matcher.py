@@ -68,14 +68,13 @@ class AliasMatcher(Generic[T]):
                 by_key[key].append(entry)
             patterns[key] = alias_pattern(alias, plural=plural)
         self._entries = {key: tuple(entries) for key, entries in by_key.items()}
-        # One pattern per (case rule, first letter): a word start only tries the
-        # aliases that can begin there.
+        # One pattern per (case rule, first two letters, or the first alone when the
+        # second may be spelt several ways): a word start only tries the aliases
+        # that can begin there.
         buckets: dict[tuple[bool, str], list[tuple[bool, str]]] = {}
         for key in patterns:
             sensitive, alias = key
-            buckets.setdefault((sensitive, alias[0] if sensitive else alias[0].lower()), []).append(
-                key
-            )
+            buckets.setdefault((sensitive, _prefix(alias)), []).append(key)
         self._patterns: dict[tuple[bool, str], tuple[re.Pattern[str], list[tuple[bool, str]]]] = {}
         for bucket, keys in buckets.items():
             keys.sort(key=lambda key: len(key[1]), reverse=True)
@@ -88,11 +87,13 @@ class AliasMatcher(Generic[T]):
     def find(self, text: str) -> list[Hit[T]]:
         """Non-overlapping hits in text order, the longest winning where names overlap."""
         candidates: list[tuple[int, int, tuple[bool, str]]] = []
+        patterns = self._patterns
         for word in _WORD_START.finditer(text):
             position = word.start()
-            char = text[position]
-            for bucket in ((True, char), (False, char.lower())):
-                found = self._patterns.get(bucket)
+            char, pair = text[position], text[position : position + 2]
+            lower, lower_pair = char.lower(), pair.lower()
+            for bucket in ((True, pair), (True, char), (False, lower_pair), (False, lower)):
+                found = patterns.get(bucket)
                 if found is None:
                     continue
                 compiled, keys = found
@@ -107,6 +108,12 @@ class AliasMatcher(Generic[T]):
 
 
 _WORD_START = re.compile(r"(?<![\w\-])\w")
+
+
+def _prefix(alias: str) -> str:
+    """The letters every spelling of `alias` begins with (lower case when case is free)."""
+    start = alias[:2] if len(alias) >= 2 and alias[:2].isalnum() else alias[:1]
+    return start if is_case_sensitive(alias) else start.lower()
 
 
 def _longest_first(

@@ -105,15 +105,16 @@ def read_sentence(
     """
     text = sentence.text
     reading = Reading(sentence, in_text, founds, resolver.mentions(text, sentence.start))
-    excluded = [m.span() for m in cues.NOT_LAUNCH_NOUN.finditer(text)]
-    excluded += [m.span() for m in cues.OTHER_SENSE.finditer(text)]
-    excluded += [m.span() for m in cues.SHOT_DOWN.finditer(text)]
-    triggers = [
-        m for m in cues.TRIGGER.finditer(text) if not any(s <= m.start() < e for s, e in excluded)
-    ]
+    words = list(cues.TRIGGER.finditer(text))
+    triggers: list[re.Match[str]] = []
+    if words:  # other senses only matter where a launch word is
+        excluded = [m.span() for m in cues.NOT_LAUNCH_NOUN.finditer(text)]
+        excluded += [m.span() for m in cues.OTHER_SENSE.finditer(text)]
+        excluded += [m.span() for m in cues.SHOT_DOWN.finditer(text)]
+        triggers = [m for m in words if not any(s <= m.start() < e for s, e in excluded)]
     triggers += list(cues.STRIKE.finditer(text))
     triggers.sort(key=lambda m: m.start())
-    reading.launch_language = bool(cues.TRIGGER.search(text)) or bool(triggers)
+    reading.launch_language = bool(words) or bool(triggers)
     reading.about_missile = bool(
         cues.MISSILE.search(text)
         or any(f.kind is EntityKind.WEAPON or _is_launch_site(f) for f in founds)
