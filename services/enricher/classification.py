@@ -66,10 +66,19 @@ def _civil_space(story: Story) -> bool:
 
 def _ground_test(story: Story) -> bool:
     """An engine or motor fired on the ground at the top, and nothing said to fly."""
-    if not any(cues.GROUND_TEST.search(r.sentence.text) for r in story.top):
+    told = [r for r in story.top if r.modality not in (Modality.NEGATED, Modality.PLANNED)]
+    if not any(_ground_test_told(r.sentence.text) for r in told):
         return False
     flying = [story.primary] if story.primary is not None else []
     return not any(cues.FLIGHT.search(r.sentence.text) for r in flying)
+
+
+def _ground_test_told(text: str) -> bool:
+    """A ground test the sentence says took place: not "there have been no engine tests"."""
+    return any(
+        not cues.NEGATED.search(text[max(0, m.start() - 80) : m.start()])
+        for m in cues.GROUND_TEST.finditer(text)
+    )
 
 
 def _contested(story: Story) -> bool:

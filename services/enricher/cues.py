@@ -166,7 +166,8 @@ DENIAL = re.compile(
     r"\b(?:denied|denies|deny|denying|(?:dismissed|dismisses|rejected|rejects|refuted|refutes)"
     r"\s+(?:the\s+)?(?:reports?|claims?|allegations?|rumou?rs?)|false reports?|no launch"
     r"|fake news|rumou?rs?|not to believe|baseless|unfounded|hoax|in error|by mistake"
-    r"|false alarm|no (?:missiles?|rockets?) (?:was|were|had been) (?:fired|launched))\b",
+    r"|false alarm|false (?:\w+ )?(?:alerts?|warnings?)"
+    r"|no (?:missiles?|rockets?) (?:was|were|had been) (?:fired|launched))\b",
     _I,
 )
 """A denial, a rumour or an alarm sent in error: whatever launch it names did not happen."""

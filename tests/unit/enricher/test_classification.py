@@ -54,6 +54,20 @@ DISTRACTORS = {
         "strategic weapon system, the agency said.",
         Modality.GROUND_TEST,
     ),
+    "imagery-without-engine-tests": (
+        "Launch site upgrades continue, imagery shows",
+        "Recent satellite imagery of the Sohae launching station shows construction in "
+        "progress.\nThe imagery indicates there have not been any rocket engine tests during "
+        "the past month.\nNo other activity is noted at the site.",
+        Modality.NOT_A_LAUNCH,
+    ),
+    "false-alert": (
+        "Wrong button sends out false missile alert",
+        "State emergency officials mistakenly issued a ballistic missile threat alert on "
+        "Wednesday, then said it was a false alarm.\nAn employee pushed the wrong button, "
+        "officials said.",
+        Modality.NEGATED,
+    ),
     "civil-agency-launch": (
         "Indian rocket places nine satellites in orbit",
         "The Indian Space Research Organisation's PSLV rocket lifted off from Sriharikota "
