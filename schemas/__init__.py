@@ -12,6 +12,7 @@ Import from here, not from the submodules::
   `EntityKind`, `CountryCode`.
 * The topic registry: `TOPICS`, `topic_named`, `topic_for`.
 * The wire format: `encode`, `decode` and the `WireError` tree.
+* The web service's API documents: `EventPage`, `EventCollection` (`schemas.web`).
 
 The evolution rules are in ``schemas/README.md``.
 """
@@ -48,6 +49,15 @@ from schemas.vocabulary import (
     RangeClass,
     ReceiverKind,
 )
+from schemas.web import (
+    API_DOCUMENTS,
+    ApiDocument,
+    EventCollection,
+    EventFeature,
+    EventPage,
+    EventProperties,
+    Point,
+)
 from schemas.wire import (
     EncodedRecord,
     InvalidMessage,
@@ -60,11 +70,13 @@ from schemas.wire import (
 )
 
 __all__ = [
+    "API_DOCUMENTS",
     "COUNTRY_CODES",
     "MESSAGE_TYPES",
     "TOPICS",
     "AlertDelivery",
     "AlertKind",
+    "ApiDocument",
     "Article",
     "Claim",
     "CountryCode",
@@ -73,6 +85,10 @@ __all__ = [
     "EnrichedArticle",
     "Entity",
     "EntityKind",
+    "EventCollection",
+    "EventFeature",
+    "EventPage",
+    "EventProperties",
     "ExtractionPath",
     "FeedEntry",
     "FeedState",
@@ -91,6 +107,7 @@ __all__ = [
     "Outcome",
     "Part",
     "Place",
+    "Point",
     "RangeClass",
     "RawArticle",
     "ReceiverKind",

@@ -11,7 +11,7 @@ checked-in copies fall behind the code. Regenerate them with::
 Layout of an export into ``DIR``::
 
     DIR/asyncapi.json                      every topic, message and header
-    DIR/jsonschema/<Name>.v<major>.schema.json
+    DIR/jsonschema/<Name>.v<major>.schema.json   also the web API's documents (`schemas.web`)
 
 The output is byte-for-byte deterministic (sorted keys, two-space indent,
 trailing newline), so the same code always yields the same files. Prose does not
@@ -36,6 +36,7 @@ from msgspec import inspect as mi
 
 from schemas.message import Message
 from schemas.topics import MESSAGE_TYPES, TOPICS, Topic
+from schemas.web import API_DOCUMENTS, ApiDocument
 from schemas.wire import CONTENT_TYPE, SPECVERSION
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -96,7 +97,7 @@ def dump(document: Any) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def schema_file_name(value_type: type[Message]) -> str:
+def schema_file_name(value_type: type[Message] | type[ApiDocument]) -> str:
     """``RawArticle.v1.schema.json``: the name carries the major version, as `ce_type` does."""
     return f"{value_type.__name__}.v{value_type.major_version}.schema.json"
 
@@ -105,7 +106,7 @@ def _doc(value_type: type[msgspec.Struct]) -> str:
     return inspect.getdoc(value_type) or value_type.__name__
 
 
-def json_schema(value_type: type[Message]) -> dict[str, Any]:
+def json_schema(value_type: type[Message] | type[ApiDocument]) -> dict[str, Any]:
     """A standalone draft 2020-12 JSON Schema of one message type."""
     generated = msgspec.json.schema(value_type)
     _constrain_dict_keys(generated["$defs"], [value_type])
@@ -143,7 +144,9 @@ def _cleaned(node: Any) -> Any:
     return node
 
 
-def _constrain_dict_keys(definitions: dict[str, Any], roots: Iterable[type[Message]]) -> None:
+def _constrain_dict_keys(
+    definitions: dict[str, Any], roots: Iterable[type[msgspec.Struct]]
+) -> None:
     """Add ``propertyNames`` where a dict's keys are a closed vocabulary.
 
     msgspec's generator describes only a dict's values, while its decoder also
@@ -166,7 +169,7 @@ def _constrain_dict_keys(definitions: dict[str, Any], roots: Iterable[type[Messa
             properties[field.encode_name]["propertyNames"] = {"enum": allowed}
 
 
-def _struct_types(roots: Iterable[type[Message]]) -> list[mi.StructType]:
+def _struct_types(roots: Iterable[type[msgspec.Struct]]) -> list[mi.StructType]:
     """Every Struct reachable from `roots`, each once."""
     found: dict[type, mi.StructType] = {}
     pending: list[mi.Type] = list(mi.multi_type_info(list(roots)))
@@ -405,7 +408,8 @@ def asyncapi_document() -> dict[str, Any]:
 def exported_documents() -> dict[str, bytes]:
     """Every exported file: path relative to the export directory -> exact content."""
     documents = {ASYNCAPI_FILE: dump(asyncapi_document())}
-    for value_type in MESSAGE_TYPES:
+    documented: list[type[Message] | type[ApiDocument]] = [*MESSAGE_TYPES, *API_DOCUMENTS]
+    for value_type in documented:
         path = f"{JSON_SCHEMA_DIR}/{schema_file_name(value_type)}"
         documents[path] = dump(json_schema(value_type))
     return dict(sorted(documents.items()))
