@@ -21,7 +21,7 @@ from services.parser.pool import ExtractionPool
 async def main() -> None:
     pool = ExtractionPool(2, timeout_s=60)
     await asyncio.gather(*(pool.page_text(b"<p>x</p>", "text/html", None) for _ in range(4)))
-    print(" ".join(str(pid) for pid in pool._executor._processes), flush=True)
+    print(" ".join(str(pid) for pid in pool.pids()), flush=True)
     await asyncio.sleep(600)
 
 asyncio.run(main())
