@@ -77,6 +77,22 @@ LABEL_REQUIRED = ("country", "launch_date")
 Json = dict[str, Any]
 
 
+LABELLED_AS_NOT_A_LAUNCH: frozenset[str] = frozenset({"reaction", "ground-test", "civil-space"})
+"""Reasons the product gives that the written sets' labels predate.
+
+Those sets were labelled when the vocabulary had four reasons, and filed
+reactions (sanctions), engine ground tests and commercial space flights under
+`not-a-launch`; the finer reason the product now gives agrees with that label.
+"""
+
+
+def same_reason(given: str | None, labelled: str) -> bool:
+    """Whether the product's rejection reason agrees with a written set's label."""
+    if given == labelled:
+        return True
+    return labelled == "not-a-launch" and given in LABELLED_AS_NOT_A_LAUNCH
+
+
 class InputError(Exception):
     """Input that cannot be scored: unreadable, not JSON, or missing required fields."""
 
@@ -326,7 +342,7 @@ def score(gold: Gold, enriched: dict[str, PredArticle], events: list[PredEvent])
         group = [a for a in negatives if a.rejected_as == modality]
         accepted = sorted(a.url for a in group if predicted(a.url))
         rejected = [a for a in group if a.url in enriched and not predicted(a.url)]
-        agree = sum(enriched[a.url].rejected_as == modality for a in rejected)
+        agree = sum(same_reason(enriched[a.url].rejected_as, modality) for a in rejected)
         by_modality[modality] = {
             "articles": len(group),
             "accepted": len(accepted),

@@ -454,3 +454,12 @@ def test_label_values_are_checked_against_the_schema() -> None:
     assert fact_fields.check_value("missile_type", "laser") is not None
     with pytest.raises(scorer.InputError, match="range_class"):
         scorer.parse_labels({**LABELS, "events": [{**EVENT_A, "range_class": "XRBM"}, EVENT_B]})
+
+
+def test_finer_rejection_reasons_agree_with_the_written_sets_not_a_launch_label() -> None:
+    assert scorer.same_reason("civil-space", "not-a-launch")
+    assert scorer.same_reason("ground-test", "not-a-launch")
+    assert scorer.same_reason("planned", "planned")
+    assert not scorer.same_reason("civil-space", "planned")
+    assert not scorer.same_reason("historical", "not-a-launch")
+    assert not scorer.same_reason(None, "not-a-launch")
