@@ -108,21 +108,61 @@ def _number(text: str) -> float | None:
 _NAME_BEFORE = re.compile(r"(?:[\-\u2010\u2011]|\b[A-Z][\w\-]*\s)$")
 """A number glued to a name ("Hwasong-18", "Qaem-100", "Arrow 3") is part of the name."""
 
+_LAST_COUNT = re.compile(r"(?s).*" + COUNT_BEFORE.pattern, re.IGNORECASE)
+"""The number nearest the noun: "five of the nine missiles" counts nine."""
 
-def count_before(prefix: str) -> int | None:
-    """The count stated just before a weapon noun whose text starts after `prefix`."""
-    window = prefix[-80:]
-    match = COUNT_BEFORE.search(window)
-    if match is None or _NAME_BEFORE.search(window[: match.start("number")]):
+_LOWER_BOUND_BEFORE = re.compile(r"\b(?:more\s+than|over|in\s+excess\s+of)\s+$", re.IGNORECASE)
+_NOT_THE_COUNT_BETWEEN = re.compile(r"\b(?:of|more|other|additional|further)\b", re.IGNORECASE)
+"""Words between a number and its noun that make it a part or an increment ("56 of the
+missiles", "six more missiles"), not the number launched."""
+_MONTH_BEFORE = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+$", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class StatedCount:
+    """A number stated before a weapon noun, and how to read it."""
+
+    value: int
+    start: int
+    """Where the number begins in the prefix."""
+    lower_bound: bool
+    """"More than 20": a later, larger figure for the same launch is the count."""
+
+
+def stated_count(prefix: str) -> StatedCount | None:
+    """The count stated just before a weapon noun whose text starts after `prefix`, if any.
+
+    The number nearest the noun is read; a part ("56 of the"), an increment ("six more"),
+    a day of a month ("March 24") or a number glued to a name ("Hwasong-18") is not a count.
+    """
+    offset = max(0, len(prefix) - 80)
+    window = prefix[offset:]
+    match = _LAST_COUNT.match(window)
+    if match is None:
+        return None
+    before = window[: match.start("number")]
+    if _NAME_BEFORE.search(before) or _MONTH_BEFORE.search(before):
+        return None
+    if _NOT_THE_COUNT_BETWEEN.search(window, match.end("number")):
         return None
     value = _number(match["number"])
     if value is None or not 1 <= value <= 500:
         return None
-    return int(value)
+    lower = bool(_LOWER_BOUND_BEFORE.search(before))
+    return StatedCount(int(value), offset + match.start("number"), lower)
+
+
+def count_before(prefix: str) -> int | None:
+    """The count stated just before a weapon noun whose text starts after `prefix`."""
+    stated = stated_count(prefix)
+    return stated.value if stated else None
 
 
 SINGULAR_BEFORE = re.compile(
-    r"\b(?:a|an|one|single|the|its|this|their)\s+(?:[\w\u2019'\-.]+\s+){0,5}$", re.IGNORECASE
+    r"\b(?:a|an|one|single|the|its|this|their|another)\s+(?:[\w\u2019\u201c\u201d'\"\-.]+\s+){0,5}$",
+    re.IGNORECASE,
 )
 """"a long-range ballistic missile", "the new Hwasong-19": one missile."""
 
@@ -148,9 +188,13 @@ def singular_before(prefix: str, noun: str) -> bool:
     """Whether a weapon noun that starts after `prefix` names exactly one missile."""
     if noun.endswith(("s", "S")) and not noun.endswith(("ss", "SS")):
         return False
+    prefix = prefix[-80:].rstrip(_QUOTES)  # a "projectile", the second 'Hwasong-14'
     if one_of_many_or_a_kind(prefix):
         return False
-    return bool(SINGULAR_BEFORE.search(prefix[-80:]))
+    return bool(SINGULAR_BEFORE.search(prefix))
+
+
+_QUOTES = "'\"\u2018\u2019\u201c\u201d"
 
 
 def quantities(text: str) -> list[Quantity]:
