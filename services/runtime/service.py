@@ -24,7 +24,8 @@ from typing import Any, TypeVar
 
 from schemas import Message
 from services.runtime.errors import ConfigurationError, TransportError
-from services.runtime.health import HealthServer
+from services.runtime.health import HealthServer, check_bindable
+from services.runtime.http import AppServer, with_probes
 from services.runtime.kafka import KafkaOptions, KafkaTransport
 from services.runtime.logs import configure_logging
 from services.runtime.processor import Processor, RetryPolicy
@@ -33,10 +34,11 @@ from services.runtime.settings import RuntimeSettings
 from services.runtime.source import Source, SourceRunner
 from services.runtime.spec import ServiceSpec, SourceSpec, Stage, StageContext, StageSpec
 from services.runtime.transport import Transport
+from services.runtime.view import ViewRunner, ViewSpec, view_app
 
 In = TypeVar("In", bound=Message)
 Row = TypeVar("Row", bound=Message)
-Runner = Processor[Any] | SourceRunner[Any]
+Runner = Processor[Any] | SourceRunner[Any] | ViewRunner
 """One running stage: both kinds run until stopped and say when they are ready."""
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,8 @@ def kafka_transport(settings: RuntimeSettings) -> KafkaTransport:
             heartbeat_interval_s=settings.session_timeout_s / 3,
             max_poll_interval_s=settings.max_poll_interval_s,
             replication_factor=settings.replication_factor,
+            connect_timeout_s=settings.kafka_connect_timeout_s,
+            security=settings.kafka_security(),
         ),
     )
 
@@ -130,7 +134,9 @@ async def serve(
 ) -> int:
     """Run `service` until SIGTERM/SIGINT; returns the process exit code."""
     configure_logging(service.name, settings.log_level)
+    port = service.http_port if settings.http_port is None else settings.http_port
     try:
+        check_bindable(settings.http_host, port)
         transport = transport or kafka_transport(settings)
     except ConfigurationError as error:
         log.error("%s", error)
@@ -141,7 +147,6 @@ async def serve(
         except ConfigurationError as error:
             log.error("%s", error)
             return EXIT_CONFIG
-        port = service.http_port if settings.http_port is None else settings.http_port
         return await _serve(runners, port, settings, transport)
 
 
@@ -163,6 +168,17 @@ async def open_runners(
         if isinstance(stage, SourceSpec):
             source = await stack.enter_async_context(stage.open(own, context))
             runners.append(source_runner_for(service, stage, source, settings, transport))
+        elif isinstance(stage, ViewSpec):
+            view = await stack.enter_async_context(stage.open(own, context))
+            runners.append(
+                ViewRunner(
+                    service=stage.name,
+                    spec=stage,
+                    view=view,
+                    transport=transport,
+                    routing=context.routing,
+                )
+            )
         else:
             opened = await stack.enter_async_context(stage.open(own, context))
             runners.append(processor_for(service, stage, opened, settings, transport))
@@ -176,17 +192,27 @@ async def _serve(
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    health = HealthServer(
-        settings.http_host, port, ready=lambda: all(p.ready.is_set() for p in processors)
-    )
-    health.start()
+
+    def ready() -> bool:
+        return all(p.ready.is_set() for p in processors)
+
+    app = view_app(processors)
+    pages = None if app is None else AppServer(with_probes(app, ready), settings.http_host, port)
+    health = HealthServer(settings.http_host, port, ready=ready)
+    if pages is None:
+        health.start()
+    else:
+        await pages.start()
     ticking = asyncio.create_task(_tick(health))
     work = asyncio.create_task(run_all(processors, stop))
     try:
         return await _until_done(work, stop, settings.shutdown_grace_s)
     finally:
         ticking.cancel()
-        health.stop()
+        if pages is None:
+            health.stop()
+        else:
+            await pages.stop()
         await transport.close()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(signum)

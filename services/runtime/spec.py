@@ -5,7 +5,8 @@ member of its own consumer group and has its own handler. Most services have
 one stage. A *source* stage (the fetcher) is driven by time instead, over its
 share of a compacted table topic. The enricher has two: tagging, which is stateless and runs wide,
 and correlation, which keeps the state of launch events and runs in
-transactions.
+transactions. A *view* (the web service) follows whole topics outside any group
+and serves pages of them (see `services.runtime.view`).
 
 A stage is *opened* when the process starts (and closed when it stops) so it
 can hold resources (a process pool) and load state. Opening receives the
@@ -19,7 +20,7 @@ import contextlib
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from schemas import Message
 from services.runtime.processor import Handler
@@ -27,6 +28,9 @@ from services.runtime.routing import Routing
 from services.runtime.source import Source
 from services.runtime.tables import latest
 from services.runtime.transport import PartitionsHook, Transport
+
+if TYPE_CHECKING:
+    from services.runtime.view import ViewSpec
 
 In = TypeVar("In", bound=Message)
 M = TypeVar("M", bound=Message)
@@ -97,7 +101,7 @@ class ServiceSpec:
     """A service: its stages, its own settings and its default HTTP port."""
 
     name: str
-    stages: tuple[StageSpec[Any] | SourceSpec[Any], ...]
+    stages: tuple[StageSpec[Any] | SourceSpec[Any] | ViewSpec, ...]
     http_port: int
     settings_type: type[Any] = NoSettings
 
