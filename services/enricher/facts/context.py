@@ -9,6 +9,7 @@ extracted before, in the registry's order.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -158,3 +159,30 @@ def other_class(context: FactContext, reading: Reading) -> bool:
         isinstance(f.entry, Weapon) and f.entry.range_class not in (None, launched)
         for f in reading.weapons(before=reading.passing_at)
     )
+
+
+_INTERCEPTED_BEFORE = re.compile(
+    r"\b(?:intercepted|shot\s+down|downed|destroyed|neutrali[sz]ed)\b[^.;]{0,60}$", re.IGNORECASE
+)
+
+
+def intercepted_before(prefix: str) -> bool:
+    """Whether a weapon noun after `prefix` is one an interception shot down ("intercepted
+    and destroyed two ballistic missiles"): the attacking missile, the one launched."""
+    return bool(_INTERCEPTED_BEFORE.search(prefix[-90:]))
+
+
+def intercepted_weapons(context: FactContext) -> list[tuple[Reading, Found]]:
+    """The weapons, not interceptors, that the launch's sentences say were shot down."""
+    found: list[tuple[Reading, Found]] = []
+    for reading in context.event:
+        base, text = reading.sentence.start, reading.sentence.text
+        for weapon in reading.founds:
+            entry = weapon.entry
+            if not isinstance(entry, Weapon) or not event_part(reading, weapon):
+                continue
+            if entry.missile_type is MissileType.SURFACE_TO_AIR:
+                continue
+            if intercepted_before(text[: weapon.start - base]):
+                found.append((reading, weapon))
+    return found

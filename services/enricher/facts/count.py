@@ -5,7 +5,8 @@ one; "fired ballistic missiles" and "a barrage of rockets" give no count. Only
 the objects launched are counted: not warheads, satellites or the interceptors of
 an interception report, not a date or a model number, not another launch's
 missiles or a running total. The missiles an interception report says were shot
-down are the ones launched. A space launch is one rocket unless a number is stated.
+down are the ones launched, and those the detecting side reports for a "satellite
+test" are what flew. A space launch is one rocket unless a number is stated.
 """
 
 from __future__ import annotations
@@ -14,7 +15,15 @@ import re
 
 from schemas import MissileType
 from services.enricher import cues
-from services.enricher.facts.context import Fact, FactContext, other_class, span, states_launch
+from services.enricher.facts.context import (
+    Fact,
+    FactContext,
+    intercepted_before,
+    other_class,
+    span,
+    states_launch,
+)
+from services.enricher.facts.detected import detected_missiles
 from services.enricher.facts.singular import singular
 from services.enricher.gazetteer import Weapon
 from services.enricher.quantities import stated_count
@@ -22,9 +31,6 @@ from services.enricher.recognition import Reading
 
 _NOT_LAUNCHED = re.compile(r"^(?:warheads?|satellites?|interceptors?)$", re.IGNORECASE)
 _INTERCEPTOR = re.compile(r"^interceptors?$", re.IGNORECASE)
-_INTERCEPTED_BEFORE = re.compile(
-    r"\b(?:intercepted|shot\s+down|downed|destroyed|neutrali[sz]ed)\b[^.;]{0,60}$", re.IGNORECASE
-)
 _FLEW_AFTER = re.compile(
     r"^\W*(?:\w+\W+){0,3}?(?:that\s+|which\s+)?(?:were\s+|was\s+|had\s+been\s+|have\s+been\s+)?"
     r"(?:fired|launched|struck|hit|landed|fell|flew|targeted|targeting)\b",
@@ -65,10 +71,11 @@ def _stated(context: FactContext) -> list[tuple[int, bool, Fact[int]]]:
     """Numbers stated before a launched noun in the launch's sentences, in their order."""
     found: list[tuple[int, bool, Fact[int]]] = []
     interceptors = context.missile_type is MissileType.SURFACE_TO_AIR
-    for reading in context.event:
+    detected = detected_missiles(context)
+    for reading in [*context.event, *(r for r in detected if r not in context.event)]:
         if other_class(context, reading):
             continue  # "yesterday it fired 23 short-range missiles": another launch
-        launch = states_launch(context, reading)
+        launch = states_launch(context, reading) or reading in detected
         base, text = reading.sentence.start, reading.sentence.text
         limit = len(text) if reading.passing_at is None else reading.passing_at - base
         for noun_start, noun_end, many in _nouns(reading, limit, interceptors=interceptors):
@@ -76,7 +83,7 @@ def _stated(context: FactContext) -> list[tuple[int, bool, Fact[int]]]:
             stated = stated_count(before)
             if stated is None or (stated.value > 1 and not many):
                 continue  # "84 missile and air strikes"
-            if not (launch or _INTERCEPTED_BEFORE.search(before) or _FLEW_AFTER.match(after)):
+            if not (launch or intercepted_before(before) or _FLEW_AFTER.match(after)):
                 continue
             if _RUNNING_AFTER.match(after) or (stated.value > 1 and _LANDED_IN_ZONE.match(after)):
                 continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from schemas import MissileType, RangeClass
 from services.enricher.facts.context import Fact, FactContext, span
+from services.enricher.facts.detected import detected_missiles
 from services.enricher.gazetteer import Weapon
 from services.enricher.quantities import quantities
 
@@ -45,7 +46,9 @@ def extract(context: FactContext) -> Fact[RangeClass] | None:
 
 
 def _weapon_class(context: FactContext) -> Fact[RangeClass] | None:
-    for reading in context.event:
+    """The first class a named or described weapon of the launch gives: in the launch's
+    sentences, else in those the detecting side gave a "satellite test"."""
+    for reading in [*context.event, *detected_missiles(context)]:
         for found in reading.weapons(before=reading.passing_at):
             entry = found.entry
             if isinstance(entry, Weapon) and entry.range_class:
@@ -57,7 +60,7 @@ def _named_class(context: FactContext) -> bool:
     """Whether a named system (not a description) gives the class."""
     return any(
         isinstance(f.entry, Weapon) and not f.entry.descriptive and f.entry.range_class
-        for r in context.event
+        for r in [*context.event, *detected_missiles(context)]
         for f in r.weapons(before=r.passing_at)
     )
 

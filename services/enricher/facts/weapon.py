@@ -15,10 +15,10 @@ from services.enricher.facts.context import (
     Evidence,
     Fact,
     FactContext,
-    launch_limit,
+    intercepted_weapons,
     span,
-    states_launch,
 )
+from services.enricher.facts.detected import detected_missiles, reaches_orbit
 from services.enricher.gazetteer import Weapon
 from services.enricher.recognition import Reading, specific_type
 
@@ -37,18 +37,49 @@ def extract_names(context: FactContext) -> Fact[tuple[str, ...]] | None:
 
 
 def extract_type(context: FactContext) -> Fact[MissileType] | None:
-    """The missile type the first launch sentence that names or describes a weapon gives."""
+    """The missile type the first launch sentence that names or describes a weapon gives.
+
+    A satellite test that the detecting side reports as ballistic missiles is
+    ballistic; with no weapon of the launch named, the weapons an interception
+    report says were shot down give the type (never the interceptor's).
+    """
     named = _named_type(context)
     missile_type = named.value if named else MissileType.UNKNOWN
     if missile_type in (MissileType.UNKNOWN, MissileType.BALLISTIC) and _from_description(
         context, missile_type
     ):
-        orbit = _reaches_orbit(context)
+        orbit = reaches_orbit(context)
         if orbit is not None:
             return orbit
-    if missile_type is MissileType.UNKNOWN and _rockets_fired(context.event[0]):
-        return Fact(MissileType.ARTILLERY_ROCKET)
+    if missile_type is MissileType.SPACE_LAUNCH:
+        detected = _first_ballistic(detected_missiles(context))
+        if detected is not None:
+            return detected
+    if missile_type is MissileType.UNKNOWN:
+        intercepted = _intercepted_type(context)
+        if intercepted is not None:
+            return intercepted
+        if _rockets_fired(context.event[0]):
+            return Fact(MissileType.ARTILLERY_ROCKET)
     return named
+
+
+def _first_ballistic(readings: list[Reading]) -> Fact[MissileType] | None:
+    for reading in readings:
+        for found in reading.weapons(before=reading.passing_at):
+            entry = found.entry
+            if isinstance(entry, Weapon) and entry.missile_type is MissileType.BALLISTIC:
+                return Fact(entry.missile_type, span(reading, found.start, found.end, found.text))
+    return None
+
+
+def _intercepted_type(context: FactContext) -> Fact[MissileType] | None:
+    """The type of the weapons an interception report says were shot down."""
+    for reading, found in intercepted_weapons(context):
+        entry = found.entry
+        if isinstance(entry, Weapon) and entry.missile_type is not MissileType.UNKNOWN:
+            return Fact(entry.missile_type, span(reading, found.start, found.end, found.text))
+    return None
 
 
 def _named_type(context: FactContext) -> Fact[MissileType] | None:
@@ -78,31 +109,8 @@ def _from_description(context: FactContext, missile_type: MissileType) -> bool:
     return all(w.descriptive for w in weapons if w.missile_type == missile_type)
 
 
-_ORBIT = re.compile(
-    r"\b(?:(?:into|in|reached|entered|achieved|to)\s+(?:an?\s+|its\s+|the\s+)?(?:[\w\-]+\s+){0,2}?"
-    r"orbit|orbital)\b",
-    re.IGNORECASE,
-)
-_SATELLITE = re.compile(r"\bsatellites?\b", re.IGNORECASE)
-
-
-def _reaches_orbit(context: FactContext) -> Fact[MissileType] | None:
-    """A rocket that carried a satellite into orbit is a space launch, not a missile."""
-    for reading in context.event:
-        if not states_launch(context, reading):
-            continue
-        base, text = reading.sentence.start, reading.sentence.text
-        limit = launch_limit(reading)
-        found = _ORBIT.search(text, 0, limit)
-        if found and _SATELLITE.search(text, 0, limit):
-            return Fact(
-                MissileType.SPACE_LAUNCH,
-                span(reading, base + found.start(), base + found.end(), found.group()),
-            )
-    return None
-
-
 _ROCKETS = re.compile(r"\brockets\b", re.IGNORECASE)
+_SATELLITE = re.compile(r"\bsatellites?\b", re.IGNORECASE)
 
 
 def _rockets_fired(primary: Reading) -> bool:

@@ -1,0 +1,47 @@
+"""What flew: the type and class of the launched missile, not the interceptor's or the claim's."""
+
+from __future__ import annotations
+
+from schemas import MissileType, RangeClass
+from tests.unit.enricher.test_fact_country import launch_of
+
+
+def test_an_interception_report_types_the_attacking_missile() -> None:
+    launch = launch_of(
+        "The United Arab Emirates said it intercepted and destroyed two ballistic missiles "
+        "over Abu Dhabi early on Monday. The ministry said the missiles were fired by the "
+        "Houthis."
+    )
+    assert launch.missile_type is MissileType.BALLISTIC
+    assert launch.count == 2
+
+
+def test_an_interceptor_test_with_no_attacker_is_surface_to_air() -> None:
+    launch = launch_of(
+        "Israel successfully tested its Arrow 3 interceptor against a target missile on "
+        "Wednesday, the Defense Ministry said."
+    )
+    assert launch.missile_type is MissileType.SURFACE_TO_AIR
+    assert launch.range_class is None
+
+
+def test_a_satellite_test_reported_as_missiles_is_what_was_detected() -> None:
+    launch = launch_of(
+        "North Korea said on Monday it conducted an important final-stage test for the "
+        "development of a reconnaissance satellite on Sunday, state media said. South Korea's "
+        "military said it detected the launch of two medium-range ballistic missiles from "
+        "Tongchang-ri on Sunday.",
+        published="2024-03-04T03:00:00+00:00",
+    )
+    assert launch.missile_type is MissileType.BALLISTIC
+    assert launch.range_class is RangeClass.MRBM
+    assert launch.count == 2
+
+
+def test_a_satellite_put_in_orbit_stays_a_space_launch() -> None:
+    launch = launch_of(
+        "Iran said on Thursday it put a reconnaissance satellite into orbit. Separately, "
+        "Iran test-fired a ballistic missile on Thursday, state media said.",
+    )
+    assert launch.missile_type is MissileType.SPACE_LAUNCH
+    assert launch.count == 1
