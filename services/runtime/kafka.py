@@ -16,11 +16,16 @@ Two delivery modes implement `Subscription.complete`:
   a new owner of the partition fences any zombie of the previous one, because
   it starts a producer with the same transactional id. This is the
   pre-KIP-447 form that aiokafka implements; readers must use read_committed.
+
+Every client (producers, consumers, the admin client and the end-offset
+probe) connects with the same `KafkaSecurity` and within the same connect
+timeout (`services.runtime.kafka_connect`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,18 +33,18 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
 from aiokafka import TopicPartition as KafkaTopicPartition
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import (
     CommitFailedError,
     IllegalStateError,
     KafkaError,
     ProducerFenced,
-    TopicAlreadyExistsError,
-    for_code,
 )
 
 from schemas import TOPICS, Topic
+from services.runtime import kafka_admin
 from services.runtime.errors import PartitionLost, TransportError
+from services.runtime.kafka_connect import reason, started
+from services.runtime.kafka_security import KafkaSecurity
 from services.runtime.records import ConsumedRecord, OutgoingRecord, TopicPartition
 from services.runtime.transport import Publisher, RebalanceHooks, Subscription, Transport
 
@@ -61,16 +66,32 @@ class KafkaOptions:
     linger_s: float = 0.005
     replication_factor: int = 0
     """Replicas of created topics; 0 means min(3, brokers in the cluster)."""
+    connect_timeout_s: float = 15.0
+    """Longest wait for a client to reach the cluster before a clear error."""
+    security: KafkaSecurity = dataclasses.field(default_factory=KafkaSecurity)
 
 
 class KafkaTransport(Transport):
     def __init__(self, bootstrap: str, options: KafkaOptions | None = None) -> None:
         self.bootstrap = bootstrap
         self.options = options or KafkaOptions()
+        self.connection: dict[str, Any] = {
+            "bootstrap_servers": bootstrap,
+            **self.options.security.client_options(),
+        }
+
+    async def start_client(self, client: Any) -> None:
+        """Start an aiokafka client made by this transport, within the connect timeout."""
+        await started(
+            client,
+            bootstrap=self.bootstrap,
+            how=self.options.security.describe(),
+            timeout_s=self.options.connect_timeout_s,
+        )
 
     def producer(self, *, client_id: str, transactional_id: str | None = None) -> AIOKafkaProducer:
         return AIOKafkaProducer(
-            bootstrap_servers=self.bootstrap,
+            **self.connection,
             client_id=client_id,
             enable_idempotence=True,
             acks="all",
@@ -83,7 +104,7 @@ class KafkaTransport(Transport):
 
     def _consumer(self, *, client_id: str, group_id: str | None) -> AIOKafkaConsumer:
         return AIOKafkaConsumer(
-            bootstrap_servers=self.bootstrap,
+            **self.connection,
             client_id=client_id,
             group_id=group_id,
             enable_auto_commit=False,
@@ -122,7 +143,7 @@ class KafkaTransport(Transport):
 
     async def publisher(self, *, client_id: str) -> Publisher:
         producer = self.producer(client_id=client_id)
-        await _started(producer)
+        await self.start_client(producer)
         return KafkaPublisher(producer)
 
     async def read(
@@ -130,7 +151,7 @@ class KafkaTransport(Transport):
     ) -> AsyncIterator[ConsumedRecord]:
         partitions = [KafkaTopicPartition(topic, p) for p in await self._partitions_of(topic)]
         consumer = self._consumer(client_id="launchwatch-tail", group_id=None)
-        await _started(consumer)
+        await self.start_client(consumer)
         try:
             consumer.assign(partitions)
             if from_beginning:
@@ -160,12 +181,12 @@ class KafkaTransport(Transport):
         record committed before it started (what a new owner of state needs).
         """
         probe = AIOKafkaConsumer(
-            bootstrap_servers=self.bootstrap,
+            **self.connection,
             client_id="launchwatch-probe",
             isolation_level="read_uncommitted",
             request_timeout_ms=int(self.options.request_timeout_s * 1000) + 5000,
         )
-        await _started(probe)
+        await self.start_client(probe)
         try:
             ends: dict[KafkaTopicPartition, int] = await probe.end_offsets(partitions)
             return ends
@@ -173,53 +194,14 @@ class KafkaTransport(Transport):
             await probe.stop()
 
     async def _partitions_of(self, topic: str) -> list[int]:
-        admin = await self._admin()
-        try:
-            (description,) = await admin.describe_topics([topic])
-        finally:
-            await admin.close()
-        if description["error_code"] != 0:
-            error = for_code(description["error_code"])
-            raise TransportError(f"cannot read topic {topic!r}: {error.__name__}")
-        return sorted(partition["partition"] for partition in description["partitions"])
-
-    async def _admin(self) -> AIOKafkaAdminClient:
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, client_id="launchwatch-admin")
-        await _started(admin)
-        return admin
+        return await kafka_admin.partitions_of(self, topic)
 
     async def create_topics(self, topics: Sequence[Topic]) -> list[str]:
-        admin = await self._admin()
-        try:
-            replicas = self.options.replication_factor
-            if replicas <= 0:
-                cluster = await admin.describe_cluster()
-                replicas = min(3, len(cluster["brokers"]))
-            existing = set(await admin.list_topics())
-            wanted = [topic for topic in topics if topic.name not in existing]
-            if not wanted:
-                return []
-            response = await admin.create_topics(
-                [
-                    NewTopic(
-                        name=topic.name,
-                        num_partitions=topic.partitions,
-                        replication_factor=replicas,
-                        topic_configs=topic.kafka_configs(),
-                    )
-                    for topic in wanted
-                ]
-            )
-            created = []
-            for name, code, *message in response.topic_errors:
-                error = for_code(code)
-                if code == 0:
-                    created.append(name)
-                elif error is not TopicAlreadyExistsError:
-                    raise TransportError(f"cannot create topic {name}: {error.__name__} {message}")
-            return created
-        finally:
-            await admin.close()
+        return await kafka_admin.create_topics(self, topics, self.options.replication_factor)
+
+    async def delete_topics(self, names: Sequence[str]) -> None:
+        """Delete `names` (those that exist); for tools that clean up after themselves."""
+        await kafka_admin.delete_topics(self, names)
 
 
 class _Listener(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -259,9 +241,9 @@ class KafkaSubscription(Subscription):
     async def start(self, topics: Sequence[str]) -> None:
         if not self._exactly_once:
             self._shared_producer = self._transport.producer(client_id=self._client_id)
-            await _started(self._shared_producer)
+            await self._transport.start_client(self._shared_producer)
         self._consumer.subscribe(list(topics), listener=_Listener(self))
-        await _started(self._consumer)
+        await self._transport.start_client(self._consumer)
 
     async def assigned(self, partitions: frozenset[TopicPartition]) -> None:
         """Start (and so fence older holders of) new partitions' transactional ids, then
@@ -271,7 +253,7 @@ class KafkaSubscription(Subscription):
                 client_id=self._client_id,
                 transactional_id=f"{self._group_id}.{tp.topic}.{tp.partition}",
             )
-            await _started(producer)
+            await self._transport.start_client(producer)
             self._transactional[tp] = producer
         if self._as_table and partitions:
             await self._consumer.seek_to_beginning(*(KafkaTopicPartition(*p) for p in partitions))
@@ -291,7 +273,7 @@ class KafkaSubscription(Subscription):
                 timeout_ms=int(timeout_s * 1000), max_records=max_records
             )
         except KafkaError as error:
-            raise TransportError(f"fetch failed: {error}") from error
+            raise TransportError(f"fetch failed: {reason(error)}") from error
         records: list[ConsumedRecord] = []
         for tp in sorted(batches):
             records.extend(_record(message) for message in batches[tp])
@@ -331,7 +313,9 @@ class KafkaSubscription(Subscription):
         except (CommitFailedError, IllegalStateError) as error:
             raise PartitionLost(f"commit of {partition}@{next_offset} refused: {error}") from error
         except KafkaError as error:
-            raise TransportError(f"commit of {partition}@{next_offset} failed: {error}") from error
+            raise TransportError(
+                f"commit of {partition}@{next_offset} failed: {reason(error)}"
+            ) from error
 
     async def _complete_in_transaction(
         self, partition: TopicPartition, next_offset: int, outputs: Sequence[OutgoingRecord]
@@ -354,7 +338,7 @@ class KafkaSubscription(Subscription):
         except ProducerFenced as error:
             raise PartitionLost(f"{partition} was fenced by a newer owner: {error}") from error
         except KafkaError as error:
-            raise TransportError(f"transaction on {partition} failed: {error}") from error
+            raise TransportError(f"transaction on {partition} failed: {reason(error)}") from error
 
     def assignment(self) -> frozenset[TopicPartition]:
         return frozenset(TopicPartition(*tp) for tp in self._consumer.assignment())
@@ -409,17 +393,7 @@ async def _send_all(producer: AIOKafkaProducer, records: Sequence[OutgoingRecord
         ]
         await asyncio.gather(*pending)
     except KafkaError as error:
-        raise TransportError(f"write failed: {error}") from error
-
-
-async def _started(client: Any) -> None:
-    """Start an aiokafka client; an unreachable broker becomes a clear TransportError."""
-    try:
-        await client.start()
-    except KafkaError as error:
-        shut = getattr(client, "stop", None) or client.close  # the admin client has close()
-        await shut()
-        raise TransportError(f"cannot reach Kafka: {error}") from error
+        raise TransportError(f"write failed: {reason(error)}") from error
 
 
 async def _reached(consumer: AIOKafkaConsumer, ends: dict[KafkaTopicPartition, int]) -> bool:

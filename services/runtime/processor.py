@@ -31,6 +31,7 @@ from itertools import groupby
 from typing import Generic, TypeVar
 
 from schemas import InvalidMessage, Message, UndecodableMessage, decode, topic_for
+from schemas.topics import DLQ_HEADROOM_BYTES
 from services.runtime import metrics
 from services.runtime.deadletter import DeadLetterReason, dead_letter
 from services.runtime.errors import (
@@ -105,6 +106,8 @@ class Processor(Generic[In]):
     ) -> None:
         self.service = service
         self.input_topic = routing.name_of(topic_for(consumes))
+        self._dead_letter_max_bytes = topic_for(consumes).max_message_bytes + DLQ_HEADROOM_BYTES
+        """What the dead-letter topic accepts; a larger dead letter is cut to fit."""
         self.group_id = group_id
         self._consumes = consumes
         self._handler = handler
@@ -324,6 +327,7 @@ class Processor(Generic[In]):
             consumer_group=self.group_id,
             service=self.service,
             attempts=attempts,
+            max_bytes=self._dead_letter_max_bytes,
         )
         return _Outcome([letter], dead_letter_reason=reason)
 

@@ -5,6 +5,11 @@ Every field ``foo_bar`` is read from the flag ``--foo-bar`` or the variable
 ``LAUNCHWATCH_FOO_BAR``, so compose files, Kubernetes manifests and a shell
 all speak the same names. `settings_table` renders the documentation, which
 is checked in (docs/settings.md) and tested to be current.
+
+Every value is checked when it is loaded (see `services.runtime.settings_rules`),
+so a bad one stops a process before it listens or connects. Secrets (a field
+made with ``secret=True``) are kept out of ``repr``, the settings table and
+``--help``.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from services.runtime.errors import ConfigurationError
+from services.runtime.kafka_security import SASL_MECHANISMS, SECURITY_PROTOCOLS, KafkaSecurity
+from services.runtime.settings_rules import check_pairs, check_value
 
 S = TypeVar("S")
 
@@ -25,9 +32,28 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
 
-def setting(default: Any, help: str) -> Any:
-    """A settings field: its default and one line for --help and the docs."""
-    return dataclasses.field(default=default, metadata={"help": help})
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+COMPRESSIONS = ("zstd", "lz4", "gzip", "snappy", "none")
+
+
+def setting(
+    default: Any,
+    help: str,
+    *,
+    choices: tuple[str, ...] | None = None,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    secret: bool = False,
+) -> Any:
+    """A settings field: its default, one line for --help and the docs, and what it accepts.
+
+    Numbers also follow the conventions of `services.runtime.settings_rules`.
+    A secret never appears in ``repr`` (logs, tracebacks) or the documentation.
+    """
+    metadata = {"help": help, "choices": choices, "minimum": minimum, "maximum": maximum}
+    return dataclasses.field(
+        default=default, metadata=metadata | {"secret": secret}, repr=not secret
+    )
 
 
 def env_name(field_name: str) -> str:
@@ -43,7 +69,33 @@ class RuntimeSettings:
     """What every service process shares."""
 
     kafka_bootstrap: str | None = setting(None, "Kafka bootstrap servers, host:port[,...]")
-    http_host: str = setting("0.0.0.0", "address of the /healthz /readyz /metrics server")
+    kafka_security_protocol: str = setting(
+        "PLAINTEXT",
+        "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, for every Kafka client",
+        choices=SECURITY_PROTOCOLS,
+    )
+    kafka_sasl_mechanism: str | None = setting(
+        None, "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (SASL_* protocols)", choices=SASL_MECHANISMS
+    )
+    kafka_sasl_username: str | None = setting(None, "SASL user name")
+    kafka_sasl_password_file: str | None = setting(
+        None, "file holding the SASL password (a mounted secret); wins over the password"
+    )
+    kafka_sasl_password: str | None = setting(
+        None, "the SASL password itself, for local runs", secret=True
+    )
+    kafka_ssl_cafile: str | None = setting(
+        None, "CA bundle (PEM) that signed the brokers' certificates; default the system's"
+    )
+    kafka_ssl_certfile: str | None = setting(None, "client certificate (PEM), for mutual TLS")
+    kafka_ssl_keyfile: str | None = setting(None, "client key (PEM), for mutual TLS")
+    kafka_connect_timeout_s: float = setting(
+        15.0, "time allowed to reach the brokers before giving up with a clear error", minimum=1
+    )
+    http_host: str = setting(
+        "0.0.0.0",
+        "bind address of the /healthz /readyz /metrics server; 127.0.0.1 keeps it local",
+    )
     http_port: int | None = setting(
         None, "port of that server; 0 picks a free one (logged); default per service"
     )
@@ -59,10 +111,28 @@ class RuntimeSettings:
     max_poll_records: int = setting(100, "records taken per poll")
     session_timeout_s: float = setting(10.0, "group session timeout")
     max_poll_interval_s: float = setting(300.0, "longest time between polls before eviction")
-    compression: str = setting("zstd", "producer compression: zstd, lz4, gzip, snappy or none")
+    compression: str = setting(
+        "zstd", "producer compression: zstd, lz4, gzip, snappy or none", choices=COMPRESSIONS
+    )
     replication_factor: int = setting(0, "replicas of created topics; 0 = min(3, brokers)")
     shutdown_grace_s: float = setting(20.0, "time allowed to finish in-flight work on SIGTERM")
-    log_level: str = setting("INFO", "DEBUG, INFO, WARNING or ERROR")
+    log_level: str = setting("INFO", "DEBUG, INFO, WARNING or ERROR", choices=LOG_LEVELS)
+
+    def check(self) -> None:
+        """Checks across fields, run by `load` after each value passed its own."""
+        self.kafka_security().check()
+
+    def kafka_security(self) -> KafkaSecurity:
+        return KafkaSecurity(
+            protocol=self.kafka_security_protocol,
+            sasl_mechanism=self.kafka_sasl_mechanism,
+            sasl_username=self.kafka_sasl_username,
+            sasl_password=self.kafka_sasl_password,
+            sasl_password_file=self.kafka_sasl_password_file,
+            ssl_cafile=self.kafka_ssl_cafile,
+            ssl_certfile=self.kafka_ssl_certfile,
+            ssl_keyfile=self.kafka_ssl_keyfile,
+        )
 
 
 def add_arguments(parser: argparse.ArgumentParser, settings_type: type[Any]) -> None:
@@ -101,8 +171,31 @@ def load(
             raw = overrides[field.name]
         if raw is None:
             continue
-        values[field.name] = _convert(settings_type, field.name, raw)
-    return settings_type(**values)
+        values[field.name] = _canonical(field, _convert(settings_type, field.name, raw))
+        check_value(field, values[field.name], _describe(field.name))
+    settings = settings_type(**values)
+    check_pairs(settings, _describe)
+    check = getattr(settings, "check", None)
+    if check is not None:
+        check()
+    return settings
+
+
+def known_variables(*settings_types: type[Any]) -> set[str]:
+    """The variables the given settings classes read."""
+    return {env_name(f.name) for t in settings_types for f in dataclasses.fields(t)}
+
+
+def _canonical(field: dataclasses.Field[Any], value: Any) -> Any:
+    """A choice in any case (``info``, ``sasl_ssl``) as the choice is spelt."""
+    for choice in field.metadata.get("choices") or ():
+        if isinstance(value, str) and value.upper() == choice.upper():
+            return choice
+    return value
+
+
+def _describe(name: str) -> str:
+    return f"{env_name(name)} ({flag_name(name)})"
 
 
 def settings_table(settings_type: type[Any]) -> str:
@@ -110,7 +203,9 @@ def settings_table(settings_type: type[Any]) -> str:
     rows = ["| variable | flag | default | meaning |", "|---|---|---|---|"]
     for field in dataclasses.fields(settings_type):
         default = "none" if field.default is None else f"`{field.default}`"
-        if field.default == "":
+        if field.metadata.get("secret"):
+            default = "none (secret)"
+        elif field.default == "":
             default = "empty"
         rows.append(
             f"| `{env_name(field.name)}` | `{flag_name(field.name)}` | {default} "
@@ -140,8 +235,8 @@ def _convert(settings_type: type[Any], name: str, raw: Any) -> Any:
                 return False
             raise ValueError("expected true or false")
         return kind(text)
-    except ValueError as error:
+    except ValueError:
+        accepts = {bool: "true or false", int: "a whole number", float: "a number"}
         raise ConfigurationError(
-            f"{env_name(name)} / {flag_name(name)}: {text!r} is not a valid {kind.__name__}"
-            f" ({error})"
+            f"{_describe(name)}: {text!r} is not valid; accepts {accepts.get(kind, kind.__name__)}"
         ) from None

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from services.runtime import metrics
-from services.runtime.health import HealthServer
+from services.runtime import ConfigurationError, health, metrics
+from services.runtime.health import HealthServer, check_bindable
 
 
 @pytest.fixture
@@ -50,3 +51,26 @@ def test_metrics_are_served_in_the_prometheus_format(server: HealthServer) -> No
 
 def test_unknown_paths_are_404(server: HealthServer) -> None:
     assert httpx.get(url(server, "/")).status_code == 404
+
+
+def test_an_idle_connection_does_not_block_the_probes(server: HealthServer) -> None:
+    """A client that connects and sends nothing must not keep the kubelet's probe waiting."""
+    with socket.create_connection(("127.0.0.1", server.port)) as idle:
+        idle.send(b"GET /heal")  # half a request, then silence
+        response = httpx.get(url(server, "/healthz"), timeout=2)
+        assert response.status_code == 200
+
+
+def test_an_idle_connection_is_closed_after_the_socket_timeout(
+    server: HealthServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(health._QuietHandler, "timeout", 0.2)
+    with socket.create_connection(("127.0.0.1", server.port)) as idle:
+        idle.settimeout(3)
+        assert idle.recv(100) == b"", "the server hangs up on a silent client"
+
+
+def test_a_port_in_use_is_a_configuration_error(server: HealthServer) -> None:
+    with pytest.raises(ConfigurationError, match=rf"127.0.0.1:{server.port} is in use"):
+        check_bindable("127.0.0.1", server.port)
+    check_bindable("127.0.0.1", 0)

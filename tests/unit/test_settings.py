@@ -89,3 +89,111 @@ def test_a_retry_budget_that_would_outlast_the_poll_interval_is_refused() -> Non
     with pytest.raises(ConfigurationError, match="RETRY_BUDGET_S"):
         processor_for(spec, stage, opened, settings, InMemoryTransport())
     assert processor_for(spec, stage, opened, RuntimeSettings(), InMemoryTransport())
+
+
+SECURED = {
+    "LAUNCHWATCH_KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+    "LAUNCHWATCH_KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
+    "LAUNCHWATCH_KAFKA_SASL_USERNAME": "fetcher",
+}
+
+
+def test_secured_kafka_reaches_every_client_with_the_password_from_a_file(
+    tmp_path: Path,
+) -> None:
+    secret = tmp_path / "password"
+    secret.write_text("s3cret-from-file\n")
+    settings = load(
+        RuntimeSettings, parse(), {**SECURED, "LAUNCHWATCH_KAFKA_SASL_PASSWORD_FILE": str(secret)}
+    )
+    options = settings.kafka_security().client_options()
+    assert options["security_protocol"] == "SASL_SSL"
+    assert options["sasl_mechanism"] == "SCRAM-SHA-512"
+    assert options["sasl_plain_username"] == "fetcher"
+    assert options["sasl_plain_password"] == "s3cret-from-file"
+    assert options["ssl_context"].verify_mode.name == "CERT_REQUIRED"
+    from services.runtime.service import kafka_transport
+
+    transport = kafka_transport(dataclasses.replace(settings, kafka_bootstrap="kafka:9093"))
+    assert transport.connection["sasl_plain_password"] == "s3cret-from-file"
+
+
+def test_secrets_stay_out_of_repr_help_and_the_documentation() -> None:
+    settings = load(
+        RuntimeSettings, parse(), {**SECURED, "LAUNCHWATCH_KAFKA_SASL_PASSWORD": "hunter2"}
+    )
+    assert settings.kafka_security().password() == "hunter2"
+    assert "hunter2" not in repr(settings)
+    assert "hunter2" not in repr(settings.kafka_security())
+    assert "hunter2" not in settings.kafka_security().describe()
+    parser = argparse.ArgumentParser()
+    add_arguments(parser, RuntimeSettings)
+    assert "hunter2" not in parser.format_help()
+    assert "| none (secret) |" in settings_table(RuntimeSettings)
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"LAUNCHWATCH_KAFKA_SECURITY_PROTOCOL": "TLS"}, "not one of PLAINTEXT, SSL"),
+        ({**SECURED, "LAUNCHWATCH_KAFKA_SASL_MECHANISM": "GSSAPI"}, "SASL_MECHANISM"),
+        ({**SECURED}, "SASL_PASSWORD_FILE: SASL_SSL needs a password"),
+        ({**SECURED, "LAUNCHWATCH_KAFKA_SASL_PASSWORD_FILE": "/nonexistent"}, "cannot read"),
+        ({"LAUNCHWATCH_KAFKA_SSL_CERTFILE": "/etc/hostname"}, "needs both"),
+        ({"LAUNCHWATCH_KAFKA_SSL_CAFILE": "/nonexistent.pem"}, "not a readable file"),
+    ],
+)
+def test_security_settings_that_cannot_work_are_refused(
+    environ: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        load(RuntimeSettings, parse(), environ)
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"LAUNCHWATCH_LOG_LEVEL": "verbose"}, "LOG_LEVEL.*not one of DEBUG, INFO"),
+        ({"LAUNCHWATCH_COMPRESSION": "brotli"}, "COMPRESSION.*not one of zstd"),
+        ({"LAUNCHWATCH_HTTP_PORT": "99999"}, "HTTP_PORT.*accepts 0 to 65535"),
+        ({"LAUNCHWATCH_HANDLER_ATTEMPTS": "0"}, "HANDLER_ATTEMPTS.*accepts 1 or more"),
+        ({"LAUNCHWATCH_RETRY_BACKOFF_S": "-1"}, "RETRY_BACKOFF_S.*accepts 0 or more"),
+    ],
+)
+def test_values_out_of_range_name_the_variable_and_what_it_accepts(
+    environ: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        load(RuntimeSettings, parse(), environ)
+
+
+def test_choices_are_read_in_any_case() -> None:
+    settings = load(RuntimeSettings, parse(), {"LAUNCHWATCH_LOG_LEVEL": "debug"})
+    assert settings.log_level == "DEBUG"
+
+
+def test_conventions_check_a_service_s_own_settings() -> None:
+    from services.fetcher.settings import FetcherSettings
+
+    with pytest.raises(ConfigurationError, match=r"POLL_MIN_S.*above LAUNCHWATCH_POLL_MAX_S"):
+        load(
+            FetcherSettings, None, {"LAUNCHWATCH_POLL_MIN_S": "600", "LAUNCHWATCH_POLL_MAX_S": "60"}
+        )
+    with pytest.raises(ConfigurationError, match=r"FETCH_ALLOW_NETWORKS.*'bogus' is not a network"):
+        load(FetcherSettings, None, {"LAUNCHWATCH_FETCH_ALLOW_NETWORKS": "127.0.0.1/32, bogus"})
+    with pytest.raises(ConfigurationError, match=r"FETCH_CONCURRENCY.*accepts 1 or more"):
+        load(FetcherSettings, None, {"LAUNCHWATCH_FETCH_CONCURRENCY": "0"})
+
+
+def test_an_unknown_variable_is_named_with_the_closest_known_one() -> None:
+    from services.runtime.settings import known_variables
+    from services.runtime.settings_rules import unknown_variables
+
+    known = known_variables(RuntimeSettings) | {"LAUNCHWATCH_POLL_MIN_S"}
+    warnings = unknown_variables(
+        {"LAUNCHWATCH_POLL_MIN": "5", "LAUNCHWATCH_HTTP_PORT": "1", "PATH": "/bin"}, known
+    )
+    assert warnings == [
+        "LAUNCHWATCH_POLL_MIN is not a launchwatch setting and is ignored;"
+        " did you mean LAUNCHWATCH_POLL_MIN_S?"
+    ]
