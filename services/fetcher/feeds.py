@@ -1,19 +1,23 @@
 """A feed body (RSS, Atom, RDF, JSON Feed) to `schemas.FeedEntry` values.
 
-feedparser does the parsing, given the HTTP response headers so that the
+feedparser does the XML parsing, given the HTTP response headers so that the
 charset precedence is the one the specs ask for (HTTP Content-Type, then the
-XML declaration). A feed that is malformed ("bozo") but still yields entries is
+XML declaration); JSON Feed 1.0 and 1.1 are read with a msgspec schema
+(`jsonfeed`). A feed that is malformed ("bozo") but still yields entries is
 used, and its problem is reported alongside; one that yields nothing is a
-parse failure.
+parse failure. Relative links resolve against the response's
+``Content-Location``, itself joined onto the URL the feed was served from.
 
-Hostile XML: feedparser's strict parser runs on expat with external entities
-disabled and rewrites the DOCTYPE so that declared entities are not expanded,
-and its loose parser never expands custom entities, so neither billion-laughs
-expansion nor external entities can reach it. As defence in depth, a body that
-declares a DOCTYPE is first run through defusedxml with entity declarations and
-external references forbidden; a feed that relies on them is refused with
-status `parse` rather than trusted to a parser upgrade. Ordinary malformation
-does not refuse a feed at that stage: feedparser's own recovery decides.
+Hostile XML: feedparser keeps internal ``<!ENTITY>`` declarations, and when
+expat's amplification limit stops its strict parser, its loose parser expands
+the entity anyway. So a body that declares an entity *anywhere* (read as
+bytes without NULs, and again decoded with every charset it or its headers
+name, so UTF-16 or UTF-7 cannot hide one) is refused before any parser sees
+it, with status `refused`; a DOCTYPE that references anything external is
+refused the same way. That also refuses a few valid feeds that declare
+entities of their own: safety first, and the feed's status says why. Parsing
+runs in a worker process with time and memory limits (`poll.FeedParsers`),
+never on the event loop.
 
 Entry identity: the GUID / Atom id, else the canonical link
 (`schemas.ids.canonical_url`), else a hash of title and summary.
@@ -22,14 +26,17 @@ Entry identity: the GUID / Atom id, else the canonical link
 from __future__ import annotations
 
 import calendar
+import codecs
 import hashlib
 import io
+import re
 import time
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin
 
 import defusedxml
 import defusedxml.ElementTree
@@ -38,12 +45,30 @@ import feedparser
 from schemas.articles import FeedEntry
 from schemas.ids import canonical_url
 
-_DOCTYPE_WINDOW = 64 * 1024
-"""A DOCTYPE can only come before the root element, near the start of the body."""
+_ENTITY_DECLARATION = re.compile(r"<!\s*ENTITY", re.IGNORECASE)
+_DOCTYPE = re.compile(r"<!\s*DOCTYPE", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._:-]+)""")
+_HTTP_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (b"\x4c\x6f\xa7\x94", "cp037"),  # "<?xm" in EBCDIC
+)
+
+
+MAX_ID_CHARS = 512
+"""Longer entry ids are replaced by their hash."""
 
 
 class FeedParseError(Exception):
     """The body is not a usable feed (status `parse`)."""
+
+
+class FeedRefused(FeedParseError):
+    """The body uses a construct refused for safety (status `refused`)."""
 
 
 @dataclass(frozen=True)
@@ -57,19 +82,52 @@ class ParsedFeed:
     """Why feedparser found the feed malformed, when it did and the feed was still usable."""
 
 
-def refuse_hostile_xml(body: bytes) -> None:
-    """Raise `FeedParseError` if the body declares entities or references external ones."""
-    head = body[:_DOCTYPE_WINDOW]
-    if b"<!DOCTYPE" not in head and b"<!doctype" not in head:
+def _readings(body: bytes, content_type: str | None) -> list[str]:
+    """The body as text every way a feed parser might read it."""
+    labels = [label for bom, label in _BOMS if body.startswith(bom)]
+    for found in (_XML_ENCODING.search(body[:1024]), _HTTP_CHARSET.search(content_type or "")):
+        if found:
+            label = found.group(1)
+            labels.append(label.decode("ascii") if isinstance(label, bytes) else label)
+    texts = [body.replace(b"\x00", b"").decode("latin-1")]  # any ASCII-compatible or UTF-16/32
+    for label in dict.fromkeys(labels):
+        try:
+            texts.append(body.decode(label, errors="replace"))
+        except (LookupError, ValueError):
+            continue
+    return texts
+
+
+def refuse_hostile_xml(body: bytes, content_type: str | None = None) -> None:
+    """Raise `FeedRefused` if the body declares entities or references external ones."""
+    readings = _readings(body, content_type)
+    if any(_ENTITY_DECLARATION.search(text) for text in readings):
+        raise FeedRefused(
+            "refused: the feed declares XML entities (<!ENTITY>), which are never "
+            "expanded, for safety; ask the publisher to use plain characters instead"
+        )
+    if not any(_DOCTYPE.search(text) for text in readings):
         return
     try:
         defusedxml.ElementTree.fromstring(
             body, forbid_dtd=False, forbid_entities=True, forbid_external=True
         )
     except defusedxml.DefusedXmlException as error:
-        raise FeedParseError(f"refused XML: {type(error).__name__} ({error})") from None
+        raise FeedRefused(
+            f"refused: the feed's DOCTYPE references external content ({type(error).__name__}), "
+            "which is never fetched, for safety"
+        ) from None
     except (ElementTree.ParseError, ValueError):
         return  # malformed in some ordinary way; feedparser's recovery decides
+
+
+def unique_entries(entries: Iterable[FeedEntry | None]) -> tuple[FeedEntry, ...]:
+    """In document order, an entry id's first appearance only."""
+    kept: dict[str, FeedEntry] = {}
+    for entry in entries:
+        if entry is not None and entry.entry_id not in kept:
+            kept[entry.entry_id] = entry
+    return tuple(kept.values())
 
 
 def _get(mapping: Any, key: str) -> Any:
@@ -106,14 +164,21 @@ def _canonical(link: str | None) -> str | None:
 def entry_identity(
     guid: str | None, link: str | None, title: str | None, summary: str | None
 ) -> str:
-    """GUID, else canonical link, else a hash of title and summary (stable across polls)."""
+    """GUID, else canonical link, else a hash of title and summary (stable across polls).
+
+    An id longer than `MAX_ID_CHARS` is kept as its hash: ids are remembered in
+    the feed's state, which has a size limit.
+    """
     if guid:
-        return guid
+        return guid if len(guid) <= MAX_ID_CHARS else _hashed(guid)
     canonical = _canonical(link)
     if canonical:
-        return canonical
-    digest = hashlib.sha256(f"{title or ''}\x00{summary or ''}".encode()).hexdigest()
-    return f"sha256:{digest[:32]}"
+        return canonical if len(canonical) <= MAX_ID_CHARS else _hashed(canonical)
+    return _hashed(f"{title or ''}\x00{summary or ''}")
+
+
+def _hashed(text: str) -> str:
+    return f"sha256:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
 
 
 def _content(entry: Any) -> str | None:
@@ -184,11 +249,21 @@ def _ttl_seconds(feed: Any) -> float | None:
 
 
 def parse_feed(body: bytes, *, headers: Mapping[str, str], url: str) -> ParsedFeed:
-    """Parse a feed body fetched from `url` with response `headers`; raise `FeedParseError`."""
-    refuse_hostile_xml(body)
+    """Parse a feed body fetched from `url` with response `headers`; raise `FeedParseError`.
+
+    CPU-bound and fed by strangers: the fetcher runs it in a worker process.
+    """
     response_headers = {str(k).lower(): str(v) for k, v in headers.items()}
-    # Relative links resolve against where the feed was actually served from.
-    response_headers.setdefault("content-location", url)
+    # Relative links resolve against where the feed was actually served from; a relative
+    # Content-Location is itself relative to that.
+    location = response_headers.get("content-location", "").strip()
+    base = urljoin(url, location) if location else url
+    response_headers["content-location"] = base
+    from services.fetcher import jsonfeed  # it builds on this module's entries
+
+    if jsonfeed.looks_like_json_feed(body, response_headers.get("content-type")):
+        return jsonfeed.parse_json_feed(body, base=base)
+    refuse_hostile_xml(body, response_headers.get("content-type"))
     # A stream, never bytes or str: feedparser would try to open a str as a URL or path.
     parsed = feedparser.parse(
         io.BytesIO(body),
@@ -200,17 +275,9 @@ def parse_feed(body: bytes, *, headers: Mapping[str, str], url: str) -> ParsedFe
     if _get(parsed, "bozo"):
         error = _get(parsed, "bozo_exception")
         problem = f"{type(error).__name__}: {error}" if error is not None else "malformed feed"
-    entries: list[FeedEntry] = []
-    seen: set[str] = set()
-    for raw in _get(parsed, "entries") or []:
-        entry = to_feed_entry(raw)
-        if entry is not None and entry.entry_id not in seen:
-            seen.add(entry.entry_id)
-            entries.append(entry)
+    entries = unique_entries(to_feed_entry(raw) for raw in _get(parsed, "entries") or [])
     feed = _get(parsed, "feed") or {}
     title = _text(_get(feed, "title"))
     if problem is not None and not entries and not _get(parsed, "version"):
         raise FeedParseError(f"not a usable feed: {problem}")
-    return ParsedFeed(
-        title=title, ttl_s=_ttl_seconds(feed), entries=tuple(entries), problem=problem
-    )
+    return ParsedFeed(title=title, ttl_s=_ttl_seconds(feed), entries=entries, problem=problem)

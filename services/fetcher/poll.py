@@ -14,9 +14,18 @@ State rules, in one place:
   that never change, are polled cheaply. When a server repeats the same ETag or
   Last-Modified while the body changes, its validators are dropped from the
   state, so a lying validator cannot hide new entries behind a 304.
-- Entries are new when their identity is not among the last `SEEN_LIMIT` ids
-  (and never fewer than the feed currently lists, so a long feed does not
-  re-emit its tail).
+- Entries are new when their identity is not among the remembered ids: the
+  last `SEEN_LIMIT` of them (never fewer than the feed lists, so a long feed
+  does not re-emit its tail), within ``fetch_seen_max_bytes``. A feed that
+  lists more ids than fit is read from its newest entries down to what fits;
+  the rest are neither new nor remembered. An id whose scheme alone differs
+  (http or https) is the same entry, so a feed that moves to https and
+  resolves relative ids against its new URL does not re-emit anything.
+- At most ``fetch_poll_max_entries`` new entries are taken from one poll, the
+  newest first; the others are left for the next poll, which comes at the
+  floor interval. Until a poll has recorded every new entry, its state keeps
+  no body hash and no validators, so the next poll reads the feed again and
+  finds what is left (`PollResult.state_after`).
 - A permanent redirect (301/308) moves the stored URL at once when it only
   upgrades http to https; otherwise only after the same target has held for
   ``feed_redirect_grace_s``, because sites misconfigure redirects and a wrong
@@ -26,8 +35,11 @@ State rules, in one place:
   exponentially (Retry-After is a lower bound), never giving up. 404/410 mark
   the feed `gone` once they have lasted ``feed_gone_grace_s``; it is still
   polled, rarely, in case it returns.
-- A body that is not a usable feed is status `parse`; its hash and validators
-  are not stored, so the next poll reads and judges it again.
+- A body that is not a usable feed is status `parse` (`refused` for
+  constructs refused for safety); its hash and validators are not stored, so
+  the next poll reads and judges it again. A usable feed's parse warning is
+  kept in `error` while the body is unchanged, until a poll parses it clean.
+- A subscription's own `poll_interval_s` is never below the floor.
 """
 
 from __future__ import annotations
@@ -35,6 +47,7 @@ from __future__ import annotations
 import hashlib
 import random
 import weakref
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -46,12 +59,25 @@ from schemas.feeds import FeedState, FeedSubscription
 from schemas.ids import article_id, canonical_url, stable_id
 from schemas.vocabulary import FeedStatus
 from services.fetcher import schedule
-from services.fetcher.feeds import FeedParseError, ParsedFeed, parse_feed
+from services.fetcher.feeds import FeedParseError, FeedRefused, ParsedFeed, parse_feed
 from services.fetcher.http import Fetcher, FetchResult
 from services.fetcher.robots import RobotsCache
 
 SEEN_LIMIT = 500
-"""Entry ids remembered per feed (at least as many as the feed lists)."""
+"""Entry ids remembered per feed (at least as many as the feed lists, within the byte bound)."""
+TOO_LARGE_LIMIT = 50
+"""Entries too large for `news.raw` remembered in the state, newest last."""
+ERROR_CHARS = 1000
+"""A state's `error` is cut to this length: the state has a size limit of its own."""
+
+FeedParser = Callable[[bytes, Mapping[str, str], str], Awaitable[ParsedFeed]]
+"""Body, response headers and URL to a ParsedFeed; the service runs it in a worker process."""
+
+
+async def parse_here(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
+    """Parse in this process: for tools and tests; the service parses in a worker."""
+    return parse_feed(body, headers=headers, url=url)
+
 
 _robots_caches: weakref.WeakKeyDictionary[Fetcher, RobotsCache] = weakref.WeakKeyDictionary()
 
@@ -59,13 +85,52 @@ _robots_caches: weakref.WeakKeyDictionary[Fetcher, RobotsCache] = weakref.WeakKe
 @dataclass(frozen=True)
 class PollResult:
     state: FeedState
-    """The feed's next state: store it (in `fetcher.state`) with the entries it records."""
+    """The feed's next state once every one of `entries` is recorded (`state_after`)."""
     entries: tuple[FeedEntry, ...]
-    """Entries not seen before, oldest first as far as the feed's order tells."""
+    """Entries not seen before, oldest first as far as the feed's order tells, capped."""
     fetch: FetchResult
     feed_title: str | None = None
     problem: str | None = None
     """A problem of a feed that was still usable (malformed XML that feedparser recovered)."""
+    deferred: int = 0
+    """New entries left for the next poll by the cap on entries per poll."""
+    prior: FeedState | None = None
+    """The state the poll started from."""
+    seen_max_bytes: int = 128 * 1024
+    floor_s: float = 60.0
+
+    def state_after(self, recorded: Iterable[str], too_large: Iterable[str] = ()) -> FeedState:
+        """The state to write with the entries `recorded` so far (ids), in order.
+
+        When they are all of `entries` and nothing was deferred, it is `state`.
+        Otherwise the poll is partial: the state remembers what was recorded,
+        keeps no body hash and no validators, and is due again at the floor, so
+        the next poll (or the next owner, after a crash) takes the rest.
+        """
+        done = list(dict.fromkeys(recorded))
+        large = tuple(too_large)
+        state = self.state
+        if large:
+            kept = (*state.too_large_entry_ids, *large)[-TOO_LARGE_LIMIT:]
+            state = msgspec.structs.replace(state, too_large_entry_ids=kept)
+        if self.prior is None or (not self.deferred and set(done) >= self._entry_ids()):
+            return state
+        due = (self.fetch_time or state.updated_at) + timedelta(seconds=self.floor_s)
+        return msgspec.structs.replace(
+            state,
+            seen_entry_ids=_bounded([*self.prior.seen_entry_ids, *done], self.seen_max_bytes),
+            etag=None,
+            last_modified=None,
+            body_sha256=None,
+            next_poll_at=due,
+        )
+
+    @property
+    def fetch_time(self) -> datetime | None:
+        return self.state.last_polled_at
+
+    def _entry_ids(self) -> set[str]:
+        return {entry.entry_id for entry in self.entries}
 
 
 def initial_state(
@@ -102,10 +167,49 @@ def upgrades_scheme_only(old: str, new: str) -> bool:
     return before.startswith("http://") and after == "https://" + before[len("http://") :]
 
 
-def _remembered(old: tuple[str, ...], current: list[str]) -> tuple[str, ...]:
+def _id_bytes(entry_id: str) -> int:
+    return len(entry_id.encode()) + 3  # quotes and a comma in the JSON state
+
+
+def _bounded(ids: list[str], max_bytes: int, limit: int = SEEN_LIMIT) -> tuple[str, ...]:
+    """The newest ids (last), unique, at most `limit` of them and within `max_bytes`."""
+    kept: list[str] = []
+    size = 0
+    unique = list(reversed(dict.fromkeys(reversed(ids))))  # last occurrence wins
+    for entry_id in reversed(unique):
+        size += _id_bytes(entry_id)
+        if size > max_bytes or len(kept) >= limit:
+            break
+        kept.append(entry_id)
+    return tuple(reversed(kept))
+
+
+def _remembered(old: tuple[str, ...], current: list[str], max_bytes: int) -> tuple[str, ...]:
     listed = set(current)
     kept = [entry_id for entry_id in old if entry_id not in listed] + current
-    return tuple(kept[-max(SEEN_LIMIT, len(current)) :])
+    return _bounded(kept, max_bytes, max(SEEN_LIMIT, len(current)))
+
+
+def _readable(entries: tuple[FeedEntry, ...], max_bytes: int) -> list[FeedEntry]:
+    """The entries (newest first, in document order) whose ids fit the seen-state bound."""
+    size = 0
+    for index, entry in enumerate(entries):
+        size += _id_bytes(entry.entry_id)
+        if size > max_bytes:
+            return list(entries[:index])
+    return list(entries)
+
+
+def _other_scheme(entry_id: str) -> str | None:
+    if entry_id.startswith("http://"):
+        return "https://" + entry_id[len("http://") :]
+    if entry_id.startswith("https://"):
+        return "http://" + entry_id[len("https://") :]
+    return None
+
+
+def _short(text: str | None) -> str | None:
+    return text if text is None or len(text) <= ERROR_CHARS else text[: ERROR_CHARS - 1] + "…"
 
 
 def _failure(
@@ -134,7 +238,7 @@ def _failure(
         state,
         status=status,
         http_status=result.http_status if result.http_status is not None else state.http_status,
-        error=error,
+        error=_short(error),
         consecutive_failures=failures,
         last_polled_at=now,
         next_poll_at=now + timedelta(seconds=delay),
@@ -151,9 +255,11 @@ async def poll_feed(
     client: Fetcher,
     now: datetime,
     rng: random.Random | None = None,
+    parse: FeedParser = parse_here,
 ) -> PollResult:
     """Poll one feed once; see the module docstring for how the state moves."""
     rng = rng or random.Random()
+    settings = client.settings
     result = await client.fetch(
         state.url,
         etag=state.etag,
@@ -173,12 +279,13 @@ async def poll_feed(
         digest = hashlib.sha256(result.body).hexdigest()
         if digest != state.body_sha256:
             try:
-                parsed = parse_feed(result.body, headers=result.headers, url=result.final_url)
+                parsed = await parse(result.body, dict(result.headers), result.final_url)
             except FeedParseError as error:
+                refused = isinstance(error, FeedRefused)
                 return _failure(
                     state,
                     result,
-                    status=FeedStatus.PARSE,
+                    status=FeedStatus.REFUSED if refused else FeedStatus.PARSE,
                     error=str(error),
                     client=client,
                     now=now,
@@ -196,12 +303,25 @@ async def poll_feed(
         body_sha256 = digest
 
     new_entries: list[FeedEntry] = []
+    deferred = 0
     seen = state.seen_entry_ids
     if parsed is not None:
         known = set(state.seen_entry_ids)
-        oldest_first = list(reversed(parsed.entries))
-        new_entries = [entry for entry in oldest_first if entry.entry_id not in known]
-        seen = _remembered(state.seen_entry_ids, [entry.entry_id for entry in oldest_first])
+        readable = _readable(parsed.entries, settings.fetch_seen_max_bytes)
+        oldest_first = list(reversed(readable))
+        new_entries = [
+            entry
+            for entry in oldest_first
+            if entry.entry_id not in known and _other_scheme(entry.entry_id) not in known
+        ]
+        cap = max(settings.fetch_poll_max_entries, 1)
+        deferred = max(len(new_entries) - cap, 0)
+        new_entries = new_entries[deferred:]  # the newest first: a launch is news now
+        seen = _remembered(
+            state.seen_entry_ids,
+            [entry.entry_id for entry in oldest_first],
+            settings.fetch_seen_max_bytes,
+        )
 
     # Where the feed lives now.
     url, redirect_target, redirect_since = state.url, None, None
@@ -229,20 +349,25 @@ async def poll_feed(
         floor = max(floor or 0.0, state.interval_s)
     if result.retry_after_s is not None:
         floor = max(floor or 0.0, result.retry_after_s)
+    override = subscription.poll_interval_s
     interval = schedule.success_interval(
         state.interval_s,
         len(new_entries),
         settings=sched,
-        override_s=subscription.poll_interval_s,
+        override_s=max(override, sched.min_s) if override is not None else None,
         server_floor=floor,
     )
+    if parsed is not None:
+        warning = parsed.problem
+    else:  # unchanged body: its warning stands until a poll parses it clean
+        warning = state.error if state.status is FeedStatus.OK else None
 
     new_state = msgspec.structs.replace(
         state,
         url=url,
         status=FeedStatus.OK,
         http_status=result.http_status,
-        error=parsed.problem if parsed is not None else None,
+        error=_short(warning),
         etag=etag,
         last_modified=last_modified,
         body_sha256=body_sha256,
@@ -264,6 +389,10 @@ async def poll_feed(
         fetch=result,
         feed_title=parsed.title if parsed is not None else None,
         problem=parsed.problem if parsed is not None else None,
+        deferred=deferred,
+        prior=state,
+        seen_max_bytes=settings.fetch_seen_max_bytes,
+        floor_s=max(sched.min_s, floor or 0.0),
     )
 
 

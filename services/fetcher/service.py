@@ -1,12 +1,18 @@
 """The fetcher as a service: a source over its share of the `feeds` table.
 
 Replicas share the feeds by the partitions of `feeds` they own. For every
-owned feed that is due, the fetcher polls it (`poll_feed`), downloads each new
-entry's page (`download_article`) and writes the RawArticles together with the
-FeedState that records them in one transaction on the feed's partition: a
-crash before the commit loses nothing (the state still says the entries are
-new, so the next owner fetches them again) and a crash after it repeats
-nothing (the state says they were seen).
+owned feed that is due, the fetcher polls it (`poll_feed`, the feed parsed in
+a worker process), downloads each new entry's page and writes the RawArticles
+in bounded batches (`batches.Harvest`), each together with the FeedState that
+records them, in one transaction on the feed's partition: a crash before a
+commit loses nothing (the state still says the entries are new, so the next
+owner fetches them again) and a crash after it repeats nothing (the state says
+they were seen).
+
+A poll that fails for a reason of the fetcher's own (a bug, a write the broker
+refuses) is recorded as status `internal` with its reason and backs off like
+any failure, so a feed that keeps failing shows it and is not retried every
+minute by every replica in turn.
 
 Feed state lives in the compacted `fetcher.state`; a replica reads it whenever
 it is given partitions, so it resumes each feed where the last owner left it.
@@ -29,25 +35,30 @@ import asyncio
 import contextlib
 import functools
 import logging
+import random
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
 import msgspec
 
 from schemas import FeedState, FeedSubscription, Message, RawArticle
+from schemas.vocabulary import FeedStatus
 from services.fetcher import metrics
+from services.fetcher.batches import Harvest
 from services.fetcher.http import Fetcher
+from services.fetcher.parsing import FeedParsers
 from services.fetcher.politeness import Politeness
 from services.fetcher.poll import (
-    download_article,
+    ERROR_CHARS,
+    FeedParser,
     initial_state,
     poll_feed,
     robots_for,
     schedule_settings,
 )
-from services.fetcher.schedule import is_stale
+from services.fetcher.schedule import failure_delay, is_stale
 from services.fetcher.settings import FetcherSettings
 from services.runtime import PartitionLost
 from services.runtime.records import TopicPartition
@@ -63,10 +74,17 @@ IDLE_WAKE_S = 1.0
 
 
 class FetcherSource:
-    def __init__(self, settings: FetcherSettings, context: StageContext, client: Fetcher) -> None:
+    def __init__(
+        self,
+        settings: FetcherSettings,
+        context: StageContext,
+        client: Fetcher,
+        parse: FeedParser,
+    ) -> None:
         self._settings = settings
         self._context = context
         self._client = client
+        self._parse = parse
         self._states: dict[str, FeedState] = {}
         self._emitted: OrderedDict[str, None] = OrderedDict()
         self._polling: dict[str, asyncio.Task[None]] = {}
@@ -131,38 +149,56 @@ class FetcherSource:
     ) -> None:
         now = datetime.now(UTC)
         assignment = self._assignments.get(partition)
-        try:
-            result = await poll_feed(feed, state, client=self._client, now=now)
-            metrics.POLLS.labels(result.state.status.value).inc()
-            metrics.NEW_ENTRIES.inc(len(result.entries))
-            robots = robots_for(self._client)
-            pages = await asyncio.gather(
-                *(
-                    download_article(entry, feed, client=self._client, now=now, robots=robots)
-                    for entry in result.entries
-                )
-            )
+
+        async def write(pages: Sequence[RawArticle], next_state: FeedState) -> None:
             if self._assignments.get(partition) != assignment:
-                return  # polled from a state that may be outdated: the new owner's turn
+                raise PartitionLost("polled from a state that may be outdated")
             fresh = self._claim(pages)
             try:
-                await view.write(partition, [*fresh, result.state])
+                await view.write(partition, [*fresh, next_state])
             except BaseException:
                 self._release(fresh)  # not written: another feed may still bring them
                 raise
+            self._states[feed.feed_id] = next_state
+
+        harvest: Harvest | None = None
+        try:
+            result = await poll_feed(feed, state, client=self._client, now=now, parse=self._parse)
+            metrics.POLLS.labels(result.state.status.value).inc()
+            metrics.NEW_ENTRIES.inc(len(result.entries))
+            robots = robots_for(self._client)
+            harvest = Harvest(result, feed, self._client, robots, now, write)
+            await harvest.run()
         except PartitionLost:
             return  # the feed moved to another replica, which polls it from its state
-        except Exception:
-            # A fault of ours, not of the site (those are in the state): try again later.
+        except Exception as error:
+            # A fault of ours, not of the site (those are in the state): shown in the
+            # feed's status and backed off like any failure, on whichever replica.
             log.exception("polling %s failed", feed.url)
             if self._assignments.get(partition) != assignment:
                 return
-            retry = now + timedelta(seconds=self._settings.poll_min_s)
-            self._states[feed.feed_id] = msgspec.structs.replace(state, next_poll_at=retry)
-            return
-        self._states[feed.feed_id] = result.state
+            latest = harvest.state if harvest is not None and harvest.state else state
+            failed = self._failed(latest, now, f"{type(error).__name__}: {error}")
+            self._states[feed.feed_id] = failed
+            with contextlib.suppress(Exception):
+                await view.write(partition, [failed])
 
-    def _claim(self, pages: list[RawArticle]) -> list[Message]:
+    def _failed(self, state: FeedState, now: datetime, reason: str) -> FeedState:
+        failures = state.consecutive_failures + 1
+        delay = failure_delay(
+            failures, settings=schedule_settings(self._client), rng=random.Random()
+        )
+        return msgspec.structs.replace(
+            state,
+            status=FeedStatus.INTERNAL,
+            error=reason[:ERROR_CHARS],
+            consecutive_failures=failures,
+            last_polled_at=now,
+            next_poll_at=now + timedelta(seconds=delay),
+            updated_at=now,
+        )
+
+    def _claim(self, pages: Sequence[RawArticle]) -> list[Message]:
         """The pages no feed has brought yet, claimed at once: polls run concurrently."""
         fresh: list[Message] = []
         for page in pages:
@@ -188,8 +224,12 @@ async def open_fetcher(
     politeness = Politeness(
         settings.fetch_concurrency, settings.fetch_host_concurrency, settings.fetch_host_interval_s
     )
-    async with Fetcher(settings, politeness=politeness) as client:
-        yield FetcherSource(settings, context, client)
+    parsers = FeedParsers(settings)
+    try:
+        async with Fetcher(settings, politeness=politeness) as client:
+            yield FetcherSource(settings, context, client, parsers)
+    finally:
+        parsers.close()
 
 
 FETCHER = ServiceSpec(

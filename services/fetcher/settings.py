@@ -46,6 +46,31 @@ class FetcherSettings:
     fetch_host_interval_s: float = setting(
         1.0, "minimum spacing between request starts to one host (0 = none)"
     )
+    fetch_trust_proxy: bool = setting(
+        False,
+        "send requests through the proxy of HTTP_PROXY/HTTPS_PROXY/ALL_PROXY; otherwise a "
+        "request that such a variable would route through a proxy is refused (status blocked)",
+    )
+    fetch_poll_max_entries: int = setting(
+        100, "new entries taken from one poll; the rest are taken by the next poll, soon after"
+    )
+    fetch_poll_max_bytes: int = setting(
+        64 * 1024 * 1024, "page bytes downloaded in one poll; entries past it wait for the next"
+    )
+    fetch_batch_max_bytes: int = setting(
+        16 * 1024 * 1024,
+        "page bytes written in one transaction, together with the feed state that records them",
+    )
+    fetch_feed_page_concurrency: int = setting(4, "pages of one feed's poll downloaded at once")
+    fetch_seen_max_bytes: int = setting(
+        128 * 1024, "size of the entry ids a feed's state remembers (oldest forgotten first)"
+    )
+    feed_parse_timeout_s: float = setting(
+        20.0, "time limit for parsing one feed body in its worker process"
+    )
+    feed_parse_memory_mb: int = setting(
+        512, "address-space limit of the feed-parsing worker process"
+    )
     fetch_robots: bool = setting(True, "honour robots.txt for article pages")
     fetch_robots_ttl_s: float = setting(3600.0, "how long a host's robots.txt is trusted")
     poll_min_s: float = setting(60.0, "floor of a feed's poll interval")

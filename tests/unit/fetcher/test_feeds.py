@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from schemas.ids import canonical_url
-from services.fetcher.feeds import FeedParseError, entry_identity, parse_feed
+from services.fetcher.feeds import FeedParseError, FeedRefused, entry_identity, parse_feed
 from tests.fetcher_site import BILLION_LAUGHS, BOZO, XXE, Item, html_page, rss
 
 URL = "https://news.example.com/rss.xml"
@@ -65,12 +65,12 @@ def test_charset_from_http_header_wins() -> None:
 
 
 def test_billion_laughs_is_refused_without_expanding() -> None:
-    with pytest.raises(FeedParseError, match="refused XML"):
+    with pytest.raises(FeedRefused, match="refused"):
         parse_feed(BILLION_LAUGHS, headers=XML, url=URL)
 
 
 def test_external_entities_are_refused() -> None:
-    with pytest.raises(FeedParseError, match="refused XML"):
+    with pytest.raises(FeedRefused, match="refused"):
         parse_feed(XXE, headers=XML, url=URL)
 
 

@@ -183,7 +183,7 @@ async def test_missing_feed_is_gone_after_a_grace_period(
 @pytest.mark.parametrize(
     ("path", "status"),
     [
-        ("/billion-laughs", FeedStatus.PARSE),
+        ("/billion-laughs", FeedStatus.REFUSED),
         ("/not-a-feed", FeedStatus.PARSE),
         ("/bomb", FeedStatus.TOO_LARGE),
         ("/huge", FeedStatus.TOO_LARGE),
