@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 _MONTHS = {
@@ -114,6 +115,47 @@ class DateMention:
     """A day the sentence measures from ("since Nov. 9"), not the day it reports."""
 
 
+Matches = tuple[re.Match[str], ...]
+
+
+@dataclass(frozen=True)
+class _Phrases:
+    """The date phrases of one text, found once whatever zone they are read in."""
+
+    iso: Matches
+    calendar: Matches
+    weekday_spans: Matches
+    weekdays: Matches
+    relative: Matches
+    prior: Matches
+    month_years: Matches
+    years: Matches
+    zoned: Matches
+
+
+@lru_cache(maxsize=256)
+def _phrases(text: str) -> _Phrases:
+    """Finding the phrases is most of the cost, and every sentence is read twice: for its
+    modality in UTC and for the launch date at the site. The cache holds about one
+    article's sentences."""
+    digits = _DIGIT.search(text) is not None  # most sentences name no day at all
+    days = "day" in text  # in every weekday's name
+    return _Phrases(
+        iso=tuple(_ISO.finditer(text)) if digits else (),
+        calendar=(*_MONTH_DAY.finditer(text), *_DAY_MONTH.finditer(text)) if digits else (),
+        weekday_spans=tuple(_WEEKDAY_SPAN.finditer(text)) if days else (),
+        weekdays=tuple(_WEEKDAY.finditer(text)) if days else (),
+        relative=tuple(_RELATIVE_DAY.finditer(text)),
+        prior=tuple(_PRIOR_DAY.finditer(text)),
+        month_years=tuple(_MONTH_YEAR.finditer(text)),
+        years=tuple(_YEAR.finditer(text)) if digits else (),
+        zoned=tuple(_ZONED_TIME.finditer(text)) if digits else (),
+    )
+
+
+_DIGIT = re.compile(r"\d")
+
+
 class DateResolver:
     """Reads date phrases against one publication time, in the launch site's zone.
 
@@ -156,7 +198,8 @@ class DateResolver:
                 )
             )
 
-        for match in _ISO.finditer(text):
+        phrases = _phrases(text)
+        for match in phrases.iso:
             # Numeric dates in news text are datelines and time stamps: when it was written.
             day = _safe_date(int(match["year"]), int(match["month"]), int(match["day"]))
             taken.append(match.span())
@@ -170,24 +213,23 @@ class DateResolver:
                     True,
                 )
             )
-        for pattern in (_MONTH_DAY, _DAY_MONTH):
-            for match in pattern.finditer(text):
-                add(match, self._calendar(match), Precision.CALENDAR)
-        for span in _WEEKDAY_SPAN.finditer(text):
+        for match in phrases.calendar:
+            add(match, self._calendar(match), Precision.CALENDAR)
+        for span in phrases.weekday_spans:
             taken.append(span.span())  # the first day of "Monday-Tuesday"
-        for match in _WEEKDAY.finditer(text):
+        for match in phrases.weekdays:
             add(match, self._weekday(match["weekday"], bool(match["last"])), Precision.RELATIVE)
-        for match in _RELATIVE_DAY.finditer(text):
+        for match in phrases.relative:
             add(
                 match,
                 self._relative(match),
                 Precision.RELATIVE if not match["today"] else Precision.VAGUE,
             )
-        for match in _PRIOR_DAY.finditer(text):
+        for match in phrases.prior:
             add(match, self._before(self.published), Precision.RELATIVE)
-        for match in _MONTH_YEAR.finditer(text):
+        for match in phrases.month_years:
             add(match, self._month(match), Precision.MONTH)
-        for match in _YEAR.finditer(text):
+        for match in phrases.years:
             add(match, _safe_date(int(match["year"]), 1, 1), Precision.YEAR)
         said = next((m.day for m in found if m.is_report_date and m.day), None)
         if said is not None:
@@ -195,7 +237,7 @@ class DateResolver:
                 replace(m, day=self._before(said)) if _PRIOR_DAY.fullmatch(m.text) else m
                 for m in found
             ]
-        zoned = list(_ZONED_TIME.finditer(text))
+        zoned = list(phrases.zoned)
         if zoned:
             found = [self._zoned(mention, zoned, text, offset) for mention in found]
         return sorted(found, key=lambda mention: mention.start)

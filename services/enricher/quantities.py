@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from schemas.launches import ClaimQuantity
 
@@ -197,8 +198,21 @@ def singular_before(prefix: str, noun: str) -> bool:
 _QUOTES = "'\"\u2018\u2019\u201c\u201d"
 
 
-def quantities(text: str) -> list[Quantity]:
-    """Every range, apogee, flight time and speed figure in `text`."""
+_UNIT_HINT = re.compile(
+    r"km|kilomet|mile|\bmi\b|hour|min|second|mach|speed of sound", re.IGNORECASE
+)
+"""Every figure names its unit: a sentence without one has no figure to look for."""
+
+
+@lru_cache(maxsize=256)
+def quantities(text: str) -> tuple[Quantity, ...]:
+    """Every range, apogee, flight time and speed figure in `text`.
+
+    The range class and the claims read the same sentences, so the figures of about
+    one article's sentences are kept.
+    """
+    if not _UNIT_HINT.search(text):
+        return ()
     found: list[Quantity] = []
     for quantity, pattern in _PATTERNS:
         for match in pattern.finditer(text):
@@ -217,4 +231,4 @@ def quantities(text: str) -> list[Quantity]:
             elif unit.startswith("min"):
                 value *= 60
             found.append(Quantity(quantity, round(value, 1), match.start(), match.end()))
-    return found
+    return tuple(found)

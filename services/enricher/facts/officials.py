@@ -14,7 +14,13 @@ import re
 
 from services.enricher import cues
 from services.enricher.facts.context import Evidence, Fact, FactContext, event_part
-from services.enricher.facts.people import known_people, present, present_people, speaks
+from services.enricher.facts.people import (
+    known_people,
+    may_place_people,
+    present,
+    present_people,
+    speaks,
+)
 from services.enricher.gazetteer import Official
 from services.enricher.recognition import Reading
 
@@ -60,18 +66,21 @@ def extract(context: FactContext) -> Fact[tuple[str, ...]] | None:
             if country and entry.country != country:
                 continue
             names.add(entry.name, reading, found.start, found.end, found.text)
-    event = context.event
+    event = {id(r) for r in context.event}
+    passing = {id(r) for r in context.passing}
     ordered = sorted(
-        [r for r in context.readings if r not in context.passing] or list(event),
+        [r for r in context.readings if id(r) not in passing] or list(context.event),
         key=lambda r: r.sentence.index,
     )
-    known = known_people(ordered)
+    known: dict[str, str] | None = None  # read only when a sentence may place someone
     previous_present = -10
     for reading in ordered:
-        if reading not in event and reading.modality is not None:
+        if id(reading) not in event and reading.modality is not None:
+            continue
+        if not may_place_people(reading):
             continue
         launchish = (
-            reading in event
+            id(reading) in event
             or reading.launch_language
             or reading.about_missile
             or bool(_LAUNCH_WORDS.search(reading.sentence.text))
@@ -79,6 +88,8 @@ def extract(context: FactContext) -> Fact[tuple[str, ...]] | None:
         )
         if not launchish:
             continue
+        if known is None:
+            known = known_people(ordered)
         for person in present_people(reading, known):
             if person.official is not None and country and person.official.country != country:
                 continue

@@ -71,8 +71,25 @@ _ACCOMPANYING = re.compile(
 construction claims it."""
 
 
+_MAY_PLACE = re.compile(
+    r"\b(?:attend|oversaw|overseen|supervis|guid|watch|observ|inspect|witness|presid|monitor"
+    r"|looked\s+on|presen|on\s+hand|aboard|on\s+board|(?:was|were)\s+(?:also\s+)?at\s+the"
+    r"|accompan|joined|direction|including)",
+    re.IGNORECASE,
+)
+"""Words one of which every presence construction holds: a sentence without any places
+nobody, and is not searched for names."""
+
+
+def may_place_people(reading: Reading) -> bool:
+    """Whether the sentence could place someone at the launch (a cheap test before names)."""
+    return _MAY_PLACE.search(reading.sentence.text) is not None
+
+
 def present_people(reading: Reading, known: dict[str, str]) -> list[Person]:
     """The people a sentence places at the launch by its construction."""
+    if not may_place_people(reading):
+        return []
     base, text = reading.sentence.start, reading.sentence.text
     limit = (reading.passing_at - base) if reading.passing_at is not None else len(text)
     people = [p for p in _people(reading, known) if p.start - base < limit]
