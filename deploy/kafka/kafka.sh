@@ -19,6 +19,15 @@
 #   LAUNCHWATCH_KAFKA_HEAP             JVM heap (default 512m)
 #   LAUNCHWATCH_KAFKA_START_TIMEOUT    seconds to wait for the node to serve (default 60)
 #   LAUNCHWATCH_CACHE_DIR              cache for the jars (default <repo>/.cache)
+#
+# Secured mode: when LAUNCHWATCH_KAFKA_SCRAM_USERS is set (name=password,name=password,...,
+# with a user named admin among them), the client port is a SASL_SSL listener instead:
+# SCRAM-SHA-512 over TLS, with a CA and the broker's certificate made by keytool at start
+# (the CA is <data>/tls/ca.pem, what clients verify against), the users created when the
+# data directory is formatted, and the KRaft StandardAuthorizer: nobody but admin (and the
+# controller listener) may do anything without an ACL; <data>/admin.properties is the
+# admin's client configuration for Kafka's own tools. The node then serves no PLAINTEXT
+# client listener at all.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,6 +39,7 @@ libs="$cache/kafka-$version/libs"
 port="${LAUNCHWATCH_KAFKA_PORT:-9092}"
 controller_port="${LAUNCHWATCH_KAFKA_CONTROLLER_PORT:-9093}"
 run_file="${LAUNCHWATCH_KAFKA_RUN_FILE:-$cache/kafka-run/$port}"
+scram_users="${LAUNCHWATCH_KAFKA_SCRAM_USERS:-}"
 start_timeout="${LAUNCHWATCH_KAFKA_START_TIMEOUT:-60}"
 
 say() { echo "kafka.sh: $*" >&2; }
@@ -106,18 +116,79 @@ log_tail() {
   tail -n 20 "$data/stdout.log" >&2 2>/dev/null || true
 }
 
+# The password of user NAME in LAUNCHWATCH_KAFKA_SCRAM_USERS.
+scram_password() {
+  local pair
+  IFS=',' read -ra pairs <<<"$scram_users"
+  for pair in "${pairs[@]}"; do
+    if [[ "${pair%%=*}" == "$1" ]]; then echo "${pair#*=}"; return 0; fi
+  done
+  return 1
+}
+
+# A test CA, the broker's key and certificate signed by it (for 127.0.0.1 and localhost),
+# and a truststore holding the CA, all in DATA/tls. Made once per data directory.
+make_certificates() {
+  local tls="$1/tls" secret
+  [[ -f "$tls/broker.p12" ]] && return 0
+  need keytool "apt-get install openjdk-17-jre-headless"
+  mkdir -p "$tls"
+  secret="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+  echo "$secret" > "$tls/store-password"
+  local store=(-storetype PKCS12 -storepass "$secret" -keypass "$secret")
+  local san="SAN=dns:localhost,ip:127.0.0.1"
+  {
+    keytool -genkeypair -alias ca -keyalg RSA -keysize 2048 -validity 30 \
+      -dname "CN=launchwatch test CA" -ext bc:c=ca:true -ext ku:c=keyCertSign,cRLSign \
+      -keystore "$tls/ca.p12" "${store[@]}"
+    keytool -exportcert -rfc -alias ca -keystore "$tls/ca.p12" "${store[@]}" -file "$tls/ca.pem"
+    keytool -genkeypair -alias broker -keyalg RSA -keysize 2048 -validity 30 \
+      -dname "CN=localhost" -ext "$san" -keystore "$tls/broker.p12" "${store[@]}"
+    keytool -certreq -alias broker -keystore "$tls/broker.p12" "${store[@]}" \
+      | keytool -gencert -alias ca -keystore "$tls/ca.p12" "${store[@]}" -validity 30 \
+        -ext "$san" -ext ku:c=digitalSignature,keyEncipherment -ext eku=serverAuth,clientAuth \
+        -rfc -outfile "$tls/broker.pem"
+    keytool -importcert -noprompt -alias ca -file "$tls/ca.pem" -keystore "$tls/broker.p12" "${store[@]}"
+    keytool -importcert -noprompt -alias broker -file "$tls/broker.pem" \
+      -keystore "$tls/broker.p12" "${store[@]}"
+    keytool -importcert -noprompt -alias ca -file "$tls/ca.pem" \
+      -keystore "$tls/truststore.p12" "${store[@]}"
+  } >"$tls/keytool.log" 2>&1 || { cat "$tls/keytool.log" >&2; die "could not make the test certificates"; }
+}
+
+# The client configuration of the admin user, for AclCommand and other Kafka tools.
+write_admin_config() {
+  local data="$1" secret
+  secret="$(cat "$data/tls/store-password")"
+  cat > "$data/admin.properties" <<PROPERTIES
+security.protocol=SASL_SSL
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$(scram_password admin)";
+ssl.truststore.location=$data/tls/truststore.p12
+ssl.truststore.type=PKCS12
+ssl.truststore.password=$secret
+PROPERTIES
+  chmod 600 "$data/admin.properties"
+}
+
 write_config() {
   local data="$1"
-  cat > "$data/server.properties" <<PROPERTIES
+  if [[ -n "$scram_users" ]]; then
+    write_secured_listeners "$data"
+  else
+    cat > "$data/server.properties" <<PROPERTIES
 # One KRaft node for launchwatch's local runs and tests, reachable on 127.0.0.1 only.
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+PROPERTIES
+  fi
+  cat >> "$data/server.properties" <<PROPERTIES
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$controller_port
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 log.dirs=$data/logs
 
 # Topics are created explicitly, with their own partition counts and size limits.
@@ -157,6 +228,53 @@ Configuration:
       - name: kafka.request.logger
         level: WARN
 LOG4J
+}
+
+# SASL_SSL on the client port (SCRAM-SHA-512 over TLS) with ACLs; the controller listener
+# stays PLAINTEXT on 127.0.0.1, its ANONYMOUS principal a super user like admin.
+write_secured_listeners() {
+  local data="$1" secret
+  scram_password admin >/dev/null || die "LAUNCHWATCH_KAFKA_SCRAM_USERS has no admin=PASSWORD"
+  make_certificates "$data"
+  write_admin_config "$data"
+  secret="$(cat "$data/tls/store-password")"
+  cat > "$data/server.properties" <<PROPERTIES
+# One secured KRaft node for launchwatch's tests, reachable on 127.0.0.1 only.
+listeners=SASL_SSL://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=SASL_SSL://127.0.0.1:$port
+inter.broker.listener.name=SASL_SSL
+listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$(scram_password admin)";
+ssl.keystore.location=$data/tls/broker.p12
+ssl.keystore.type=PKCS12
+ssl.keystore.password=$secret
+ssl.key.password=$secret
+ssl.truststore.location=$data/tls/truststore.p12
+ssl.truststore.type=PKCS12
+ssl.truststore.password=$secret
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:admin;User:ANONYMOUS
+allow.everyone.if.no.acl.found=false
+PROPERTIES
+  chmod 600 "$data/server.properties"
+}
+
+# --add-scram arguments of StorageTool format, one per user.
+scram_arguments() {
+  local pair
+  IFS=',' read -ra pairs <<<"$scram_users"
+  for pair in "${pairs[@]}"; do
+    printf '%s\0%s\0' --add-scram "SCRAM-SHA-512=[name=${pair%%=*},password=${pair#*=}]"
+  done
+}
+
+# Whether the node is up: the plain node answers a Kafka request; the secured one has
+# logged its start and accepts connections on the client port.
+serving() {
+  grep -qs "Kafka Server started" "$1/server.log" || return 1
+  if [[ -n "$scram_users" ]]; then port_in_use "$port"; else answers_requests; fi
 }
 
 start() {
@@ -199,8 +317,10 @@ start() {
     uuid_output="$("${java[@]}" kafka.tools.StorageTool random-uuid 2>&1)" \
       || { echo "$uuid_output" >&2; die "could not make a cluster id"; }
     cluster_id="$(tail -n 1 <<<"$uuid_output")"
+    local scram=()
+    if [[ -n "$scram_users" ]]; then mapfile -d '' scram < <(scram_arguments); fi
     "${java[@]}" kafka.tools.StorageTool format --cluster-id "$cluster_id" \
-      --config "$data/server.properties" >"$data/format.log" 2>&1 \
+      --config "$data/server.properties" "${scram[@]}" >"$data/format.log" 2>&1 \
       || { cat "$data/format.log" >&2; die "could not format $data"; }
   fi
 
@@ -218,7 +338,7 @@ start() {
     "$pid" "$port" "$data" "$owned" > "$run_file"
 
   local deadline=$((SECONDS + start_timeout))
-  until grep -qs "Kafka Server started" "$data/server.log" && answers_requests; do
+  until serving "$data"; do
     if ! kill -0 "$pid" 2>/dev/null; then
       log_tail "$data"
       rm -f "$run_file"

@@ -12,7 +12,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError, UnknownTopicOrPartitionError, for_code
+from aiokafka.errors import (
+    TopicAlreadyExistsError,
+    TopicAuthorizationFailedError,
+    UnknownTopicOrPartitionError,
+    for_code,
+)
 
 from schemas import Topic
 from services.runtime.errors import TransportError
@@ -36,6 +41,11 @@ async def partitions_of(transport: KafkaTransport, topic: str) -> list[int]:
     code = description["error_code"]
     if code == UnknownTopicOrPartitionError.errno:
         raise TransportError(f"topic {topic!r} does not exist on {transport.bootstrap}")
+    if code == TopicAuthorizationFailedError.errno:
+        raise TransportError(
+            f"not authorized to read topic {topic!r} "
+            f"({transport.options.security.describe()}): the user lacks an ACL for it"
+        )
     if code != 0:
         raise TransportError(f"cannot read topic {topic!r}: {for_code(code).__name__}")
     return sorted(partition["partition"] for partition in description["partitions"])

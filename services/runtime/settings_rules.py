@@ -38,7 +38,6 @@ OTHER_VARIABLES = frozenset(
         # deploy/kafka/kafka.sh, the local and test broker
         "LAUNCHWATCH_KAFKA_PORT",
         "LAUNCHWATCH_KAFKA_CONTROLLER_PORT",
-        "LAUNCHWATCH_KAFKA_SASL_SSL_PORT",
         "LAUNCHWATCH_KAFKA_DATA_DIR",
         "LAUNCHWATCH_KAFKA_RUN_FILE",
         "LAUNCHWATCH_KAFKA_HEAP",
