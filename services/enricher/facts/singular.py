@@ -21,13 +21,17 @@ from services.enricher.facts.context import (
 from services.enricher.quantities import one_of_many_or_a_kind, singular_before
 from services.enricher.recognition import Reading
 
-_NOT_ONE_AFTER = re.compile(
+_JOINED_AFTER = re.compile(
     r"(?:\s*\([^)]{0,40}\))?(?:\s*,)?\s+(?:and|as\s+well\s+as|plus)\s+(?:an?|one|two|three"
-    r"|several|other|\d+)\b"
-    r"|\s+(?:barrages?|salvos?|volleys?|attacks?|strikes?|launches|tests|programm?e?s?)\b",
+    r"|several|other|\d+)\b",
     re.IGNORECASE,
 )
-"""A noun joined to another ("a Yars and a Sineva") or naming many ("a missile barrage")."""
+"""A noun joined to another ("a Yars and a Sineva"): more than one flew."""
+_MODIFIER_AFTER = re.compile(
+    r"\s+(?:barrages?|salvos?|volleys?|attacks?|strikes?|launches|tests|programm?e?s?)\b",
+    re.IGNORECASE,
+)
+"""A noun that qualifies another ("a missile barrage", "missile tests"), not what flew."""
 
 _PASSIVE_AFTER = re.compile(
     r"^\s*(?:\([^)]{0,40}\)\s*)?(?:was\s+|is\s+|has\s+been\s+|had\s+been\s+)?$", re.IGNORECASE
@@ -53,7 +57,9 @@ def singular(context: FactContext) -> Fact[int] | None:
         noun = text[start - base : end - base]
         headline = not reading.in_text or reading.sentence.index < 0
         plural = noun.endswith(("s", "S")) and not noun.endswith(("ss", "SS"))
-        if _NOT_ONE_AFTER.match(text, end - base):
+        if _MODIFIER_AFTER.match(text, end - base):
+            continue
+        if _JOINED_AFTER.match(text, end - base):
             return None
         if singular_before(text[: start - base], noun) or (headline and not plural):
             return Fact(1, span(reading, start, end, noun))

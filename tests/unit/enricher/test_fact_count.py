@@ -124,6 +124,13 @@ def test_the_count_is_of_the_launched_missiles(text: str, expected: int) -> None
             None,
             1,
         ),
+        # "Missile tests" qualifies tests: the missile that flew is counted after it.
+        (
+            "North Korea has recently conducted numerous missile tests. On Friday North Korea "
+            "launched a missile that is likely an ICBM, Japan's defence ministry said.",
+            None,
+            1,
+        ),
         # A headline's plural does not overrule the body's singular.
         (
             "North Korea fired a short-range ballistic missile on Sunday, the JCS said.",
