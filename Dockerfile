@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image for every launchwatch process; the command selects it:
-#   docker run IMAGE run fetcher|parser|enricher
+#   docker run IMAGE run fetcher|parser|enricher|web
 #   docker run IMAGE topics create | feeds add URL... | sample-site --host 0.0.0.0 | tail TOPIC
 # Settings are LAUNCHWATCH_* environment variables (docs/settings.md).
 
@@ -45,7 +45,7 @@ WORKDIR /tmp
 # the default port of the service named in the command (fetcher 8081, parser 8082,
 # enricher 8083). Containers running other commands set their own check or none.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request; argv = open('/proc/1/cmdline', 'rb').read().decode().split('\\0'); ports = {'fetcher': '8081', 'parser': '8082', 'enricher': '8083'}; port = os.environ.get('LAUNCHWATCH_HTTP_PORT') or next(ports[a] for a in argv if a in ports); urllib.request.urlopen(f'http://127.0.0.1:{port}/healthz', timeout=4)"]
+    CMD ["python", "-c", "import os, urllib.request; argv = open('/proc/1/cmdline', 'rb').read().decode().split('\\0'); ports = {'fetcher': '8081', 'parser': '8082', 'enricher': '8083', 'web': '8084'}; port = os.environ.get('LAUNCHWATCH_HTTP_PORT') or next(ports[a] for a in argv if a in ports); urllib.request.urlopen(f'http://127.0.0.1:{port}/healthz', timeout=4)"]
 
 ENTRYPOINT ["launchwatch"]
 CMD ["--help"]

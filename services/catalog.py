@@ -11,11 +11,13 @@ from services.fetcher.service import FETCHER
 from services.parser import PARSER
 from services.runtime.settings import RuntimeSettings, settings_table
 from services.runtime.spec import NoSettings, ServiceSpec
+from services.web import WEB
 
 SERVICES: dict[str, ServiceSpec] = {
     FETCHER.name: FETCHER,
     PARSER.name: PARSER,
     ENRICHER.name: ENRICHER,
+    WEB.name: WEB,
 }
 
 
