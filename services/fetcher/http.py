@@ -8,12 +8,17 @@ parse, blocked), so a caller records what happened and moves on.
 What it guarantees:
 
 - Only addresses the `NetworkPolicy` permits are contacted, checked on the
-  initial URL and on every redirect hop *before* connecting, and again on the
-  peer address of the connection actually made, before any of the body is read
-  (so a DNS answer that changes between the check and the connect cannot reach
-  a private address). When the request goes through a proxy from the standard
-  environment variables, the proxy makes the connection and the peer check is
-  skipped; the name check still applies.
+  initial URL and on every redirect hop *before* connecting. The connection
+  itself is dialled by `dialer.CheckedBackend`, which resolves once, checks
+  every address and connects to a checked IP, so a DNS answer that changes
+  between check and connect (rebinding) never reaches a private address and
+  no request is sent to one. The peer of the response is checked again, as
+  defence in depth.
+- Proxies: the decision is httpx's own (its mounts from HTTP_PROXY,
+  HTTPS_PROXY, ALL_PROXY and NO_PROXY). A request a proxy would carry is
+  refused (status `blocked`) unless ``LAUNCHWATCH_FETCH_TRUST_PROXY`` is set;
+  behind a trusted proxy the name check still refuses private targets, and
+  the proxy's own resolver is trusted.
 - Redirects are followed by hand, up to a limit, with loop detection, and
   reported hop by hop (permanent 301/308 versus temporary), because the
   fetcher moves a feed's stored URL only after permanent redirects.
@@ -36,18 +41,18 @@ import asyncio
 import contextlib
 import ipaddress
 import ssl
-import urllib.request
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
-from urllib.parse import urlsplit
 
 import httpx
+from httpx._utils import get_environment_proxies
 
 from schemas.vocabulary import FeedStatus
+from services.fetcher.dialer import CheckedTransport
 from services.fetcher.guard import Blocked, NetworkPolicy, ResolutionFailed
 from services.fetcher.politeness import Politeness
 from services.fetcher.settings import FetcherSettings
@@ -117,6 +122,17 @@ class FetchResult:
                 break
             target = hop.target
         return target
+
+
+def proxy_mounts() -> dict[str, httpx.AsyncBaseTransport | None]:
+    """The proxies HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY ask for, as httpx reads them."""
+    mounts: dict[str, httpx.AsyncBaseTransport | None] = {}
+    for pattern, proxy in get_environment_proxies().items():
+        try:
+            mounts[pattern] = None if proxy is None else httpx.AsyncHTTPTransport(proxy=proxy)
+        except (ImportError, ValueError):
+            continue  # a proxy httpx cannot use (socks without socksio): left out
+    return mounts
 
 
 def parse_retry_after(value: str | None, now: datetime, cap_s: float) -> float | None:
@@ -238,6 +254,10 @@ class Fetcher:
         self.politeness = politeness
         self._clock = clock or (lambda: datetime.now(UTC))
         s = self.settings
+        self._direct: httpx.AsyncBaseTransport = transport or CheckedTransport(self.policy)
+        # httpx reads the proxy variables only when it builds its own transport; the
+        # mounts are built here by its own rules, so the decision stays httpx's.
+        mounts = proxy_mounts() if transport is None else {}
         self._client = httpx.AsyncClient(
             follow_redirects=False,  # every hop goes through the guard
             trust_env=True,  # HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY, SSL_CERT_FILE
@@ -248,7 +268,8 @@ class Fetcher:
                 pool=s.fetch_total_timeout_s,
             ),
             headers={"User-Agent": s.fetch_user_agent, "Accept-Encoding": "gzip, deflate"},
-            transport=transport,
+            transport=self._direct,
+            mounts=mounts,
         )
 
     async def __aenter__(self) -> Self:
@@ -340,6 +361,15 @@ class Fetcher:
                 request = self._client.build_request("GET", current, headers=headers)
             except (httpx.InvalidURL, httpx.UnsupportedProtocol) as error:
                 return self._result(url, progress, FeedStatus.BLOCKED, error=str(error))
+            proxied = self._client._transport_for_url(request.url) is not self._direct
+            if proxied and not self.settings.fetch_trust_proxy:
+                return self._result(
+                    url,
+                    progress,
+                    FeedStatus.BLOCKED,
+                    error="a proxy from the environment would carry this request, and "
+                    "LAUNCHWATCH_FETCH_TRUST_PROXY does not trust it",
+                )
             slot = (
                 self.politeness.slot(request.url.host)
                 if self.politeness is not None
@@ -354,12 +384,17 @@ class Fetcher:
                     deadline.reschedule(due + loop.time() - queued)
                 try:
                     response = await self._client.send(request, stream=True)
+                except Blocked as error:
+                    return self._result(url, progress, FeedStatus.BLOCKED, error=error.reason)
+                except ResolutionFailed as error:
+                    return self._result(url, progress, FeedStatus.DNS, error=str(error))
                 except httpx.HTTPError as error:
                     status, reason = classify(error)
                     return self._result(url, progress, status, error=reason)
                 try:
                     try:
-                        self._check_peer(current, response)
+                        if not proxied:
+                            self._check_peer(current, response)
                     except Blocked as error:
                         return self._result(url, progress, FeedStatus.BLOCKED, error=error.reason)
                     location = response.headers.get("location")
@@ -400,17 +435,10 @@ class Fetcher:
             error=f"more than {self.settings.fetch_max_redirects} redirects",
         )
 
-    def _via_proxy(self, url: str) -> bool:
-        proxies = urllib.request.getproxies_environment()
-        parts = urlsplit(url)
-        if parts.scheme not in proxies and "all" not in proxies:
-            return False
-        return not urllib.request.proxy_bypass(parts.hostname or "")
-
     def _check_peer(self, url: str, response: httpx.Response) -> None:
         """Refuse a response from an address the policy forbids (defeats DNS rebinding)."""
         stream = response.extensions.get("network_stream")
-        if stream is None or self._via_proxy(url):
+        if stream is None:
             return
         peer = stream.get_extra_info("server_addr")
         if not peer:

@@ -215,13 +215,15 @@ async def test_encodings_that_cannot_be_bounded_are_refused(encoding: str) -> No
 
 # Proxies from the environment.
 
+TRUSTED_PROXY = dataclasses.replace(TEST_SETTINGS, fetch_trust_proxy=True)
+
 
 async def test_http_proxy_from_the_environment_is_used(
     proxy: _Recorder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HTTP_PROXY", proxy.url(""))
     target = "http://127.0.0.1:9/feed.xml"  # nothing listens there: only the proxy can answer
-    async with Fetcher(TEST_SETTINGS) as client:
+    async with Fetcher(TRUSTED_PROXY) as client:
         result = await client.fetch(target)
     assert result.status is FeedStatus.OK, result.error
     assert result.body == PROXIED_FEED
@@ -233,7 +235,7 @@ async def test_https_proxy_from_the_environment_is_asked_for_a_tunnel(
     proxy: _Recorder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HTTPS_PROXY", proxy.url(""))
-    async with Fetcher(TEST_SETTINGS) as client:
+    async with Fetcher(TRUSTED_PROXY) as client:
         result = await client.fetch("https://127.0.0.1:9/feed.xml")
     assert proxy.request_lines == ["CONNECT 127.0.0.1:9 HTTP/1.1"]
     assert result.status is FeedStatus.CONNECT  # the proxy refused the tunnel
@@ -258,7 +260,7 @@ async def test_the_address_guard_applies_through_a_proxy(
 ) -> None:
     """The proxy would reach anything; the guard decides before the proxy is asked."""
     monkeypatch.setenv("HTTP_PROXY", proxy.url(""))
-    async with Fetcher(TEST_SETTINGS) as client:
+    async with Fetcher(TRUSTED_PROXY) as client:
         private = await client.fetch("http://10.0.0.1/feed.xml")
         assert private.status is FeedStatus.BLOCKED
         assert proxy.connections == 0
