@@ -11,7 +11,10 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from importlib import metadata
+from typing import Any
 
+from services.catalog import SERVICES
 from services.cli import (
     demo_command,
     enrich_command,
@@ -24,15 +27,26 @@ from services.cli import (
     topics_command,
 )
 from services.runtime import ConfigurationError, TransportError
+from services.runtime.settings import RuntimeSettings, known_variables
+from services.runtime.settings_rules import unknown_variables
 
 EXIT_BROKER = 1
 EXIT_CONFIG = 2
+
+SETTINGS_TYPES: tuple[type[Any], ...] = (
+    RuntimeSettings,
+    *(spec.settings_type for spec in SERVICES.values()),
+)
+"""Every settings class: a variable none of them reads is most likely misspelt."""
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="launchwatch",
         description="Turns news feeds into structured, real-time launch alerts.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"launchwatch {metadata.version('launchwatch')}"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run_command.register(commands)
@@ -52,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("aiokafka").addHandler(logging.NullHandler())
     parser = build_parser()
     args = parser.parse_args(argv)
+    for warning in unknown_variables(os.environ, known_variables(*SETTINGS_TYPES)):
+        print(f"launchwatch: warning: {warning}", file=sys.stderr)
     try:
         result: int = args.run(args, os.environ)
         return result

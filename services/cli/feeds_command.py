@@ -24,7 +24,7 @@ from schemas import FeedSubscription
 from schemas.ids import canonical_url, feed_id
 from services.runtime import Routing, Transport
 from services.runtime.service import kafka_transport
-from services.runtime.settings import RuntimeSettings, add_arguments, load
+from services.runtime.settings import CLIENT_SETTINGS, RuntimeSettings, add_arguments, load
 from services.runtime.tables import latest
 
 
@@ -50,7 +50,7 @@ def register(commands: Any) -> None:
     importing.set_defaults(run=run_import)
 
     for action in (add, remove, listing, importing):
-        add_arguments(action, RuntimeSettings)
+        add_arguments(action, RuntimeSettings, CLIENT_SETTINGS)
 
 
 def _subscription_options(parser: argparse.ArgumentParser) -> None:
@@ -134,7 +134,16 @@ def run_remove(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     except ValueError as error:
         print(f"launchwatch feeds remove: {error}", file=sys.stderr)
         return 2
-    asyncio.run(_write(kafka_transport(settings), [routing.tombstone(FeedSubscription, key)]))
+    transport = kafka_transport(settings)
+    subscribed = asyncio.run(latest(transport, routing, FeedSubscription))
+    if key.encode() not in subscribed:
+        print(
+            f"launchwatch feeds remove: {canonical_url(args.url)} is not subscribed"
+            " (launchwatch feeds list shows the subscriptions)",
+            file=sys.stderr,
+        )
+        return 1
+    asyncio.run(_write(transport, [routing.tombstone(FeedSubscription, key)]))
     print(f"unsubscribed {canonical_url(args.url)} ({key})")
     return 0
 

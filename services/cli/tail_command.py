@@ -20,7 +20,7 @@ import msgspec
 from schemas import WireError, decode, topic_named
 from services.runtime import ConsumedRecord, Transport
 from services.runtime.service import kafka_transport
-from services.runtime.settings import RuntimeSettings, add_arguments, load
+from services.runtime.settings import CLIENT_SETTINGS, RuntimeSettings, add_arguments, load
 
 
 def register(commands: Any) -> None:
@@ -30,11 +30,16 @@ def register(commands: Any) -> None:
     tail.add_argument(
         "--from-beginning", action="store_true", help="start at the oldest record, not the end"
     )
-    add_arguments(tail, RuntimeSettings)
+    add_arguments(tail, RuntimeSettings, CLIENT_SETTINGS)
     tail.set_defaults(run=run_tail)
 
 
 def run_tail(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    try:
+        topic_named(args.topic)
+    except KeyError as error:
+        print(f"launchwatch tail: {error.args[0]}", file=sys.stderr)
+        return 2
     settings = load(RuntimeSettings, args, environ)
     transport = kafka_transport(settings)
     name = settings.topic_prefix + args.topic

@@ -17,14 +17,14 @@ from rich.table import Table
 
 from schemas import TOPICS
 from services.runtime.service import kafka_transport
-from services.runtime.settings import RuntimeSettings, add_arguments, load
+from services.runtime.settings import CLIENT_SETTINGS, RuntimeSettings, add_arguments, load
 
 
 def register(commands: Any) -> None:
     topics = commands.add_parser("topics", help="create or list the topics")
     actions = topics.add_subparsers(dest="action", required=True, metavar="ACTION")
     create = actions.add_parser("create", help="create missing topics from the registry")
-    add_arguments(create, RuntimeSettings)
+    add_arguments(create, RuntimeSettings, CLIENT_SETTINGS | {"replication_factor"})
     create.set_defaults(run=create_topics)
     listing = actions.add_parser("list", help="show the registry")
     listing.set_defaults(run=list_topics)

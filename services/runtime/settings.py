@@ -135,9 +135,34 @@ class RuntimeSettings:
         )
 
 
-def add_arguments(parser: argparse.ArgumentParser, settings_type: type[Any]) -> None:
-    """Add one flag per field of `settings_type`; unset flags fall back to the environment."""
+CLIENT_SETTINGS = frozenset(
+    {
+        "kafka_bootstrap",
+        "kafka_security_protocol",
+        "kafka_sasl_mechanism",
+        "kafka_sasl_username",
+        "kafka_sasl_password_file",
+        "kafka_sasl_password",
+        "kafka_ssl_cafile",
+        "kafka_ssl_certfile",
+        "kafka_ssl_keyfile",
+        "kafka_connect_timeout_s",
+        "topic_prefix",
+    }
+)
+"""The runtime settings of a command that only talks to Kafka (tail, feeds, topics)."""
+
+
+def add_arguments(
+    parser: argparse.ArgumentParser,
+    settings_type: type[Any],
+    only: frozenset[str] | None = None,
+) -> None:
+    """Add one flag per field of `settings_type` (or of `only` among them); unset flags
+    fall back to the environment."""
     for field in dataclasses.fields(settings_type):
+        if only is not None and field.name not in only:
+            continue
         kind = _base_type(settings_type, field.name)
         help_text = f"{field.metadata.get('help', '')} [env {env_name(field.name)}]"
         if kind is bool:

@@ -1,4 +1,4 @@
-"""The `launchwatch` commands that talk to the broker: topics create and tail."""
+"""The `launchwatch` commands that talk to the broker: topics create, tail and feeds."""
 
 from __future__ import annotations
 
@@ -52,3 +52,34 @@ def test_tail_of_a_missing_topic_is_a_clear_error(kafka_bootstrap: str) -> None:
     assert result.returncode == 1
     assert "missing-prefix.news.raw" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_tail_of_a_topic_launchwatch_does_not_know_names_the_known_ones() -> None:
+    result = launchwatch("tail", "nosuch.topic", bootstrap="127.0.0.1:9", prefix="")
+    assert result.returncode == 2
+    assert "unknown topic 'nosuch.topic'; known: feeds," in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_removing_a_feed_that_is_not_subscribed_is_an_error(kafka_bootstrap: str) -> None:
+    prefix = f"cli-remove-{uuid.uuid4().hex[:8]}."
+    assert launchwatch("topics", "create", bootstrap=kafka_bootstrap, prefix=prefix).returncode == 0
+    url = "https://news.example/feed.xml"
+    missing = launchwatch("feeds", "remove", url, bootstrap=kafka_bootstrap, prefix=prefix)
+    assert missing.returncode == 1
+    assert "https://news.example/feed.xml is not subscribed" in missing.stderr
+    assert (
+        launchwatch("feeds", "add", url, bootstrap=kafka_bootstrap, prefix=prefix).returncode == 0
+    )
+    removed = launchwatch("feeds", "remove", url, bootstrap=kafka_bootstrap, prefix=prefix)
+    assert removed.returncode == 0, removed.stderr
+    assert "unsubscribed https://news.example/feed.xml" in removed.stdout
+
+
+def test_version_and_help_show_only_what_applies() -> None:
+    version = launchwatch("--version", bootstrap="", prefix="")
+    assert version.stdout.startswith("launchwatch 0.")
+    tail_help = launchwatch("tail", "--help", bootstrap="", prefix="").stdout
+    assert "--kafka-sasl-username" in tail_help
+    assert "--handler-attempts" not in tail_help
+    assert "--http-port" not in tail_help

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
+import socket
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -197,3 +201,69 @@ def test_an_unknown_variable_is_named_with_the_closest_known_one() -> None:
         "LAUNCHWATCH_POLL_MIN is not a launchwatch setting and is ignored;"
         " did you mean LAUNCHWATCH_POLL_MIN_S?"
     ]
+
+
+BAD_SETTINGS = [
+    ("fetcher", {"LAUNCHWATCH_LOG_LEVEL": "verbose"}, "LAUNCHWATCH_LOG_LEVEL"),
+    ("parser", {"LAUNCHWATCH_COMPRESSION": "brotli"}, "LAUNCHWATCH_COMPRESSION"),
+    ("fetcher", {"LAUNCHWATCH_FETCH_ALLOW_NETWORKS": "bogus"}, "LAUNCHWATCH_FETCH_ALLOW_NETWORKS"),
+    ("parser", {"LAUNCHWATCH_HTTP_PORT": "99999"}, "LAUNCHWATCH_HTTP_PORT"),
+    ("parser", {"LAUNCHWATCH_HTTP_PORT": "{busy}"}, "is in use"),
+    ("parser", {"LAUNCHWATCH_PARSER_WORKERS": "-1"}, "LAUNCHWATCH_PARSER_WORKERS"),
+    ("fetcher", {"LAUNCHWATCH_FETCH_CONCURRENCY": "0"}, "LAUNCHWATCH_FETCH_CONCURRENCY"),
+    ("fetcher", {"LAUNCHWATCH_POLL_MIN_S": "-5"}, "LAUNCHWATCH_POLL_MIN_S"),
+    (
+        "fetcher",
+        {"LAUNCHWATCH_POLL_MIN_S": "600", "LAUNCHWATCH_POLL_MAX_S": "60"},
+        "LAUNCHWATCH_POLL_MIN_S",
+    ),
+    ("enricher", {"LAUNCHWATCH_KAFKA_SECURITY_PROTOCOL": "TLS"}, "SECURITY_PROTOCOL"),
+]
+
+
+def test_each_bad_setting_stops_the_process_with_one_line_and_exit_code_2() -> None:
+    """Run as an operator would; nothing listens at the bootstrap address, and nothing
+    needs to: a bad value must stop the process before it connects."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        runs = [
+            (
+                subprocess.Popen(
+                    [sys.executable, "-m", "services.cli", "run", service],
+                    env={
+                        **os.environ,
+                        "LAUNCHWATCH_KAFKA_BOOTSTRAP": "127.0.0.1:9",
+                        "LAUNCHWATCH_HTTP_HOST": "127.0.0.1",
+                        "LAUNCHWATCH_HTTP_PORT": "0",
+                        **{name: value.format(busy=port) for name, value in bad.items()},
+                    },
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                ),
+                expected,
+            )
+            for service, bad, expected in BAD_SETTINGS
+        ]
+        for process, expected in runs:
+            _out, err = process.communicate(timeout=60)
+            assert process.returncode == 2, (expected, err)
+            lines = err.strip().splitlines()
+            assert len(lines) == 1, lines
+            assert expected in lines[0]
+            assert "Traceback" not in err
+
+
+def test_a_misspelt_variable_warns_with_the_closest_name() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "services.cli", "tail", "feeds"],
+        env={**os.environ, "LAUNCHWATCH_POLL_MIN": "5"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "LAUNCHWATCH_POLL_MIN is not a launchwatch setting" in result.stderr
+    assert "did you mean LAUNCHWATCH_POLL_MIN_S?" in result.stderr
