@@ -1,5 +1,8 @@
 """`launchwatch demo`: feeds to alerts in one process, in well under a minute.
 
+With ``--serve`` the web view runs beside the pipeline; its URL is printed at
+the start, and it stays up after the run until Ctrl-C.
+
 Exit codes: 0 when every sample article came through, 1 when the time ran out
 (or a service failed) first.
 """
@@ -14,7 +17,7 @@ from typing import Any
 
 from rich.console import Console
 
-from services.demo import TerminalView, run_demo
+from services.demo import DemoResult, DemoWeb, TerminalView, run_demo
 from services.runtime.logs import configure_logging
 
 
@@ -28,6 +31,14 @@ def register(commands: Any) -> None:
         help="go through this Kafka broker instead of the in-memory transport",
     )
     demo.add_argument("--timeout", type=float, default=60.0, help="give up after this many seconds")
+    demo.add_argument(
+        "--serve",
+        action="store_true",
+        help="also run the web view (map, launch pages, feed) and keep it up until Ctrl-C",
+    )
+    demo.add_argument(
+        "--port", type=int, default=8084, help="port of the web view with --serve (0 = any)"
+    )
     demo.set_defaults(run=run)
 
 
@@ -40,9 +51,30 @@ def run(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     where = f"Kafka at {args.kafka}" if args.kafka else "the in-memory transport"
     console.print(f"launchwatch demo: sample news site → fetcher → parser → enricher, on {where}")
     with TerminalView(console) as view:
-        result = asyncio.run(
-            run_demo(kafka_bootstrap=args.kafka, timeout_s=args.timeout, observer=view.observer())
-        )
+        web = None
+        if args.serve:
+
+            async def hold(result: DemoResult) -> None:
+                view.summary(result)
+                console.print("the web view stays up until Ctrl-C")
+                await asyncio.Event().wait()
+
+            def listening(url: str) -> None:
+                console.print(f"web view: [bold]{url}[/]")
+
+            web = DemoWeb(hold=hold, port=args.port, on_listening=listening)
+        try:
+            result = asyncio.run(
+                run_demo(
+                    kafka_bootstrap=args.kafka,
+                    timeout_s=args.timeout,
+                    observer=view.observer(),
+                    web=web,
+                )
+            )
+        except KeyboardInterrupt:
+            console.print("stopped")
+            return 0
     view.summary(result)
     if not result.finished:
         console.print(f"[red]not every article came through within {args.timeout:.0f}s[/]")

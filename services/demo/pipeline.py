@@ -9,6 +9,10 @@ see each other's records.
 The run is finished when every article of the sample site has come out of the
 enricher: correlation writes a report's tagged article in the same
 transaction as its event and alerts, so by then every alert has been raised.
+
+With `DemoWeb` (``launchwatch demo --serve``) the web view runs too, from the
+start, so launches appear on its map as the pipeline finds them; once the run is
+over, its pages stay up (on the run's transport) until `DemoWeb.hold` returns.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import asyncio
 import contextlib
 import dataclasses
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -38,9 +42,11 @@ from schemas.ids import canonical_url, feed_id
 from services.catalog import SERVICES
 from services.fetcher.settings import FetcherSettings
 from services.runtime import InMemoryTransport, KafkaOptions, KafkaTransport, Routing, Transport
+from services.runtime.http import AppServer, with_probes
 from services.runtime.service import Runner, open_runners, run_all
 from services.runtime.settings import RuntimeSettings
 from services.runtime.tables import latest
+from services.runtime.view import ViewSpec, view_app
 from services.sample_site import SampleSite
 
 STAGES = ("fetched", "parsed", "enriched")
@@ -84,12 +90,24 @@ class Observer:
     on_alert: Callable[[LaunchAlert], None] = lambda alert: None
 
 
+@dataclass
+class DemoWeb:
+    """Serve the web view during and after the run (``launchwatch demo --serve``)."""
+
+    hold: Callable[[DemoResult], Awaitable[None]]
+    """Awaited once the run is over, with its result; the pages stay up until it returns."""
+    port: int = 8084
+    host: str = "127.0.0.1"
+    on_listening: Callable[[str], None] = lambda url: None
+
+
 async def run_demo(
     *,
     kafka_bootstrap: str | None = None,
     timeout_s: float = 60.0,
     observer: Observer | None = None,
     site: SampleSite | None = None,
+    web: DemoWeb | None = None,
 ) -> DemoResult:
     """Serve the sample site, run the three services over it until done or `timeout_s`."""
     observer = observer or Observer()
@@ -106,7 +124,7 @@ async def run_demo(
         )
         await _subscribe(transport, routing, site.feed_urls)
         progress = Progress(expected=len(site.articles))
-        return await _run(transport, routing, prefix, progress, observer, timeout_s)
+        return await _run(transport, routing, prefix, progress, observer, timeout_s, web)
     finally:
         await transport.close()
         if own_site:
@@ -145,11 +163,14 @@ async def _run(
     progress: Progress,
     observer: Observer,
     timeout_s: float,
+    web: DemoWeb | None = None,
 ) -> DemoResult:
     stop = asyncio.Event()
     async with contextlib.AsyncExitStack() as stack:
         runners: list[Runner] = []
         for name, spec in SERVICES.items():
+            if web is None and any(isinstance(stage, ViewSpec) for stage in spec.stages):
+                continue
             settings = RuntimeSettings(
                 topic_prefix=prefix,
                 group_id=f"{prefix}launchwatch-{name}",
@@ -157,6 +178,7 @@ async def _run(
                 shutdown_grace_s=5.0,
             )
             runners += await open_runners(spec, settings, _own_settings(name), transport, stack)
+        pages = await _serve_pages(runners, web)
         services = asyncio.create_task(run_all(runners, stop))
         watchers = [
             asyncio.create_task(_watch_stage(transport, routing, stage, progress, observer))
@@ -170,9 +192,25 @@ async def _run(
                 watcher.cancel()
             await asyncio.gather(*watchers, return_exceptions=True)
             await services
-    table = await latest(transport, routing, LaunchEvent)
-    events = sorted(table.values(), key=lambda event: event.first_reported_at)
-    return DemoResult(progress, events, finished)
+        table = await latest(transport, routing, LaunchEvent)
+        events = sorted(table.values(), key=lambda event: event.first_reported_at)
+        result = DemoResult(progress, events, finished)
+        if pages is not None and web is not None:
+            try:
+                await web.hold(result)
+            finally:
+                await pages.stop()
+    return result
+
+
+async def _serve_pages(runners: list[Runner], web: DemoWeb | None) -> AppServer | None:
+    app = view_app(runners)
+    if web is None or app is None:
+        return None
+    pages = AppServer(with_probes(app, lambda: True), web.host, web.port)
+    port = await pages.start()
+    web.on_listening(f"http://{web.host}:{port}/")
+    return pages
 
 
 def _own_settings(service: str) -> Any:
