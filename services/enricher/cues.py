@@ -21,6 +21,12 @@ TRIGGER = re.compile(
 )
 """Words that speak of a launch (in any of its senses)."""
 
+TRIGGER_STEMS = (
+    "launch", "fir", "test", "shot", "shoot", "lob", "salvo", "barrage", "volley", "lift", "blast"
+)  # fmt: skip
+"""One of these is in every `TRIGGER` match (lower-cased): a sentence without them is not
+searched."""
+
 VERB_TRIGGER = re.compile(
     r"\b(?:test[\s\-]?fire[sd]|launched|fired|tested|shot|lobbed|lifted off|blasted off"
     r"|flight[\s\-]tested|flight[\s\-]tests"
@@ -56,6 +62,9 @@ on the capital killed"), missiles that reached their targets, a projectile that 
 somewhere, or an orbit reached
 ("put an imaging satellite into orbit", "delivered three payloads to orbit"). The match
 starts at the verb (or the missile noun), which then counts as a launch verb."""
+
+STRIKE_STEMS = ("missile", "rocket", "projectile", "icbm", "irbm", "srbm", "orbit", "flying object")
+"""One of these is in every `STRIKE` match (lower-cased)."""
 
 INFINITIVE = re.compile(
     r"(?<!\bprior )(?<!\bsimilar )(?<!\bcompared )(?<!\baddition )(?<!\baccording )"
@@ -122,6 +131,22 @@ MISSILE = re.compile(
     _I,
 )
 """Nouns that make a sentence about missiles or rockets, named or not."""
+
+MISSILE_STEMS = (
+    "missile", "rocket", "projectile", "warhead", "interceptor", "satellite", "icbm", "slbm",
+    "srbm", "irbm",
+)  # fmt: skip
+"""One of these is in every `MISSILE` match (lower-cased)."""
+
+
+def has_any(lowered: str, stems: tuple[str, ...]) -> bool:
+    """Whether a lower-cased text holds one of `stems`: a cheap test before a dear search.
+
+    Substring tests run far faster than a case-free regular expression, and most
+    sentences of an article hold no launch or missile word at all.
+    """
+    return any(stem in lowered for stem in stems)
+
 
 NOT_LAUNCH_NOUN = re.compile(
     r"\blaunch(?:er|ers|ing)?[\s\-](?:vehicles?|pads?|sites?|platforms?|ceremon(?:y|ies)|events?|dates?"

@@ -22,20 +22,7 @@ _APOSTROPHE = "['\u2019]"
 
 def alias_pattern(alias: str, *, plural: bool) -> str:
     """The regular expression for one alias (without word boundaries)."""
-    parts: list[str] = []
-    for char in alias:
-        if char == "-":
-            parts.append(_SEPARATOR)
-        elif char == " ":
-            parts.append(r"[\s\-]+" if parts and parts[-1] != _SEPARATOR else r"\s+")
-        elif char in "'\u2019":
-            parts.append(_APOSTROPHE)
-        else:
-            parts.append(re.escape(char))
-    pattern = "".join(parts)
-    if plural and alias[-1:].isalnum():
-        pattern += "(?:e?s)?"
-    return pattern
+    return "".join(_alias_parts(alias, plural=plural))
 
 
 def is_case_sensitive(alias: str) -> bool:
@@ -54,60 +41,128 @@ class Hit(Generic[T]):
 
 
 class AliasMatcher(Generic[T]):
-    """Matches many aliases at once; each alias points at one or more entries."""
+    """Matches many aliases at once; each alias points at one or more entries.
+
+    Most word starts begin no name. One pass of the regular expression engine
+    finds the word starts where some alias matches; only there are the aliases
+    that share the word's first letters tried, in Python, to tell which.
+    """
 
     def __init__(self, aliases: Iterable[tuple[str, T, bool]]) -> None:
         """`aliases`: (alias, entry, plural allowed)."""
-        by_key: dict[tuple[bool, str], list[T]] = {}
-        patterns: dict[tuple[bool, str], str] = {}
+        by_key: dict[_Key, list[T]] = {}
+        patterns: dict[_Key, list[str]] = {}
         for alias, entry, plural in aliases:
             sensitive = is_case_sensitive(alias)
             key = (sensitive, alias if sensitive else alias.lower())
             by_key.setdefault(key, [])
             if entry not in by_key[key]:
                 by_key[key].append(entry)
-            patterns[key] = alias_pattern(alias, plural=plural)
+            patterns[key] = _alias_parts(alias, plural=plural)
         self._entries = {key: tuple(entries) for key, entries in by_key.items()}
-        # One pattern per (case rule, first two letters, or the first alone when the
-        # second may be spelt several ways): a word start only tries the aliases
-        # that can begin there.
-        buckets: dict[tuple[bool, str], list[tuple[bool, str]]] = {}
+        rules: dict[tuple[bool, int], dict[str, list[_Key]]] = {}
         for key in patterns:
-            sensitive, alias = key
-            buckets.setdefault((sensitive, _prefix(alias)), []).append(key)
-        self._patterns: dict[tuple[bool, str], tuple[re.Pattern[str], list[tuple[bool, str]]]] = {}
-        for bucket, keys in buckets.items():
-            keys.sort(key=lambda key: len(key[1]), reverse=True)
-            alternation = "|".join(
-                f"(?P<a{index}>{patterns[key]})" for index, key in enumerate(keys)
-            )
-            flags = 0 if bucket[0] else re.IGNORECASE
-            self._patterns[bucket] = (re.compile(rf"(?:{alternation})(?!\w)", flags), keys)
+            prefix = _prefix(key[1])
+            rules.setdefault((key[0], len(prefix)), {}).setdefault(prefix, []).append(key)
+        order = sorted(rules, key=lambda rule: (not rule[0], -rule[1]))
+        self._rules = [_Rule.build(*rule, rules[rule], patterns) for rule in order]
+        either = "|".join(rule.starts for rule in self._rules)
+        self._starts = re.compile(rf"{_WORD_START}(?=(?:{either})(?!\w))")
 
     def find(self, text: str) -> list[Hit[T]]:
         """Non-overlapping hits in text order, the longest winning where names overlap."""
-        candidates: list[tuple[int, int, tuple[bool, str]]] = []
-        patterns = self._patterns
-        for word in _WORD_START.finditer(text):
-            position = word.start()
-            char, pair = text[position], text[position : position + 2]
-            lower, lower_pair = char.lower(), pair.lower()
-            for bucket in ((True, pair), (True, char), (False, lower_pair), (False, lower)):
-                found = patterns.get(bucket)
-                if found is None:
+        candidates: list[tuple[int, int, int, _Key]] = []
+        for start in self._starts.finditer(text):
+            position = start.start()
+            for rank, rule in enumerate(self._rules):
+                prefix = text[position : position + rule.width]
+                bucket = rule.buckets.get(prefix if rule.sensitive else prefix.lower())
+                match = bucket[0].match(text, position) if bucket else None
+                if bucket is None or match is None or match.lastgroup is None:
                     continue
-                compiled, keys = found
-                match = compiled.match(text, position)
-                if match is None or match.lastgroup is None:
-                    continue
-                candidates.append((position, match.end(), keys[int(match.lastgroup[1:])]))
+                key = bucket[1][int(match.lastgroup[1:])]
+                candidates.append((position, rank, match.end(), key))
         return [
             Hit(start, end, text[start:end], self._entries[key])
             for start, end, key in _longest_first(candidates)
         ]
 
 
-_WORD_START = re.compile(r"(?<![\w\-])\w")
+_Key = tuple[bool, str]
+"""An alias as matched: (case kept, the alias, lower-cased when case is free)."""
+
+_WORD_START = r"(?<![\w\-])"
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """The aliases that keep case or not, in buckets by their first letter or two.
+
+    In a bucket the longer aliases come first; `starts` is the pattern (without
+    word boundaries) that any alias of the rule matches.
+    """
+
+    sensitive: bool
+    width: int
+    starts: str
+    buckets: dict[str, tuple[re.Pattern[str], list[_Key]]]
+
+    @classmethod
+    def build(
+        cls,
+        sensitive: bool,
+        width: int,
+        buckets: dict[str, list[_Key]],
+        patterns: dict[_Key, list[str]],
+    ) -> _Rule:
+        compiled: dict[str, tuple[re.Pattern[str], list[_Key]]] = {}
+        by_first: dict[str, list[str]] = {}
+        flags = 0 if sensitive else re.IGNORECASE
+        for prefix, keys in buckets.items():
+            keys.sort(key=lambda key: len(key[1]), reverse=True)
+            rests = ["".join(patterns[key][width:]) for key in keys]
+            alternation = "|".join(f"(?P<a{index}>{rest})" for index, rest in enumerate(rests))
+            pattern = rf"{re.escape(prefix)}(?:{alternation})(?!\w)"
+            compiled[prefix] = (re.compile(pattern, flags), keys)
+            rest = "|".join(rests) if sensitive else "(?i:" + "|".join(rests) + ")"
+            by_first.setdefault(prefix[0], []).append(
+                f"{_letters(prefix[1:], sensitive)}(?:{rest})"
+            )
+        # Each branch opens on a plain character or class, which the engine checks
+        # before entering it: a word start costs one test per first letter.
+        starts = "|".join(
+            f"{_letters(first, sensitive)}(?:{'|'.join(rests)})"
+            for first, rests in by_first.items()
+        )
+        return cls(sensitive, width, starts, compiled)
+
+
+def _letters(text: str, sensitive: bool) -> str:
+    """`text` as a pattern, each cased letter as a class of both cases when case is free."""
+    if sensitive:
+        return re.escape(text)
+    return "".join(
+        f"[{char}{char.upper()}]"
+        if char.upper() != char and len(char.upper()) == 1
+        else re.escape(char)
+        for char in text
+    )
+
+
+def _alias_parts(alias: str, *, plural: bool) -> list[str]:
+    """`alias_pattern`, one part per character of the alias, and the plural ending."""
+    parts: list[str] = []
+    for char in alias:
+        if char == "-":
+            parts.append(_SEPARATOR)
+        elif char == " ":
+            parts.append(r"[\s\-]+" if parts and parts[-1] != _SEPARATOR else r"\s+")
+        elif char in "'\u2019":
+            parts.append(_APOSTROPHE)
+        else:
+            parts.append(re.escape(char))
+    parts.append("(?:e?s)?" if plural and alias[-1:].isalnum() else "")
+    return parts
 
 
 def _prefix(alias: str) -> str:
@@ -117,13 +172,13 @@ def _prefix(alias: str) -> str:
 
 
 def _longest_first(
-    candidates: Sequence[tuple[int, int, tuple[bool, str]]],
-) -> list[tuple[int, int, tuple[bool, str]]]:
-    chosen: list[tuple[int, int, tuple[bool, str]]] = []
+    candidates: Sequence[tuple[int, int, int, _Key]],
+) -> list[tuple[int, int, _Key]]:
+    """Overlaps resolved longest first; at one span, the rule tried first wins."""
+    chosen: list[tuple[int, int, _Key]] = []
     taken: list[tuple[int, int]] = []
-    for candidate in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):
-        start, end, _ = candidate
+    for start, _, end, key in sorted(candidates, key=lambda c: (c[0] - c[2], c[0], c[1])):
         if all(end <= s or start >= e for s, e in taken):
-            chosen.append(candidate)
+            chosen.append((start, end, key))
             taken.append((start, end))
     return sorted(chosen)

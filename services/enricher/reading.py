@@ -10,7 +10,7 @@ article-level verdict is drawn from these readings (`recognition`,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from schemas import EntityKind, Modality
@@ -23,7 +23,7 @@ HISTORY_DAYS = 14
 """A launch dated further back than this before publication is background."""
 
 
-@dataclass
+@dataclass(eq=False)
 class Reading:
     """What one sentence (or the title) says about launches."""
 
@@ -31,7 +31,8 @@ class Reading:
     in_text: bool
     """False for a title that is not part of the article text: no spans from it."""
     founds: list[Found]
-    dates: list[DateMention]
+    resolver: DateResolver = field(repr=False)
+    """Reads the sentence's dates (in UTC: modality needs them only to within days)."""
     launch_language: bool = False
     about_missile: bool = False
     modality: Modality | None = None
@@ -40,6 +41,18 @@ class Reading:
     passing_at: int | None = None
     """Where an "earlier launch" cue ("days after") before a launch word begins."""
     commercial: bool = False
+    _dates: list[DateMention] | None = field(default=None, repr=False)
+
+    @property
+    def dates(self) -> list[DateMention]:
+        """The sentence's date phrases, read the first time they are asked for.
+
+        Most sentences of an article never need their dates (they name no launch),
+        and reading dates is the dearest part of reading a sentence.
+        """
+        if self._dates is None:
+            self._dates = self.resolver.mentions(self.sentence.text, self.sentence.start)
+        return self._dates
 
     @property
     def is_candidate(self) -> bool:
@@ -104,19 +117,21 @@ def read_sentence(
     caller has already looked (once for the whole article).
     """
     text = sentence.text
-    reading = Reading(sentence, in_text, founds, resolver.mentions(text, sentence.start))
-    words = list(cues.TRIGGER.finditer(text))
+    lowered = text.lower()
+    reading = Reading(sentence, in_text, founds, resolver)
+    words = list(cues.TRIGGER.finditer(text)) if cues.has_any(lowered, cues.TRIGGER_STEMS) else []
     triggers: list[re.Match[str]] = []
     if words:  # other senses only matter where a launch word is
         excluded = [m.span() for m in cues.NOT_LAUNCH_NOUN.finditer(text)]
         excluded += [m.span() for m in cues.OTHER_SENSE.finditer(text)]
         excluded += [m.span() for m in cues.SHOT_DOWN.finditer(text)]
         triggers = [m for m in words if not any(s <= m.start() < e for s, e in excluded)]
-    triggers += list(cues.STRIKE.finditer(text))
+    if cues.has_any(lowered, cues.STRIKE_STEMS):
+        triggers += list(cues.STRIKE.finditer(text))
     triggers.sort(key=lambda m: m.start())
     reading.launch_language = bool(words) or bool(triggers)
     reading.about_missile = bool(
-        cues.MISSILE.search(text)
+        (cues.has_any(lowered, cues.MISSILE_STEMS) and cues.MISSILE.search(text))
         or any(f.kind is EntityKind.WEAPON or _is_launch_site(f) for f in founds)
     )
     reading.commercial = bool(gazetteer.operators_in(text)) if commercial is None else commercial
@@ -143,16 +158,15 @@ def read_sentence(
     if cues.DENIAL.search(text) or (triggers and negated == len(triggers)):
         reading.modality = Modality.NEGATED
         return reading
-    old = _is_old(reading.dates, resolver.publication_day(), text)
     if realis is not None:
         reading.realis_at = sentence.start + realis
         reading.passing_at = _passing_cue(reading, triggers)
-        if _historical(text) or old:
+        if _historical(text) or _is_old(reading, resolver.publication_day()):
             reading.modality = Modality.HISTORICAL
         return reading
     if planned:
         reading.modality = Modality.PLANNED
-    elif _historical(text) or old:
+    elif _historical(text) or _is_old(reading, resolver.publication_day()):
         reading.modality = Modality.HISTORICAL
     elif cues.CONTEXT_NOT_LAUNCH.search(text):
         reading.modality = Modality.NOT_A_LAUNCH
@@ -234,7 +248,7 @@ def _historical(text: str) -> bool:
     )
 
 
-def _is_old(dates: list[DateMention], published: date | None, text: str = "") -> bool:
+def _is_old(reading: Reading, published: date | None) -> bool:
     """Whether the sentence dates its launch long before publication.
 
     A recent day ("on Wednesday") wins over an old date in a side clause ("the
@@ -243,6 +257,7 @@ def _is_old(dates: list[DateMention], published: date | None, text: str = "") ->
     """
     if published is None:
         return False
+    text, dates = reading.sentence.text, reading.dates
     if cues.FIRST_SINCE.search(text):
         dates = [m for m in dates if not m.text.lower().startswith("since")]
     recent = published - timedelta(days=HISTORY_DAYS)

@@ -71,7 +71,12 @@ def _readings(
     title = (article.title or "").strip()
     if title and title not in article.text:
         headline = Sentence(-1, 0, title)
-        readings.append(read_sentence(headline, False, gazetteer.find(title), resolver, gazetteer))
+        named, operators_named = gazetteer.scan(title)
+        readings.append(
+            read_sentence(
+                headline, False, named, resolver, gazetteer, commercial=bool(operators_named)
+            )
+        )
     founds = sorted(founds, key=lambda found: found.start)
     starts = [found.start for found in founds]
     for sentence in body:
