@@ -1,4 +1,4 @@
-"""Kubernetes manifests derived from the topic registry: one Strimzi KafkaTopic per topic.
+"""Kubernetes manifests derived from the topic registry: Strimzi KafkaTopics and KafkaUsers.
 
 The registry (`schemas/topics.py`) is the one description of every topic, the
 dead-letter topics included. This script renders it as KafkaTopic resources for
@@ -6,8 +6,13 @@ the Strimzi topic operator, so a change of partitions, retention or size limit
 is made in the registry and reaches the cluster by regenerating:
 
     python deploy/generate.py            # rewrite deploy/k8s/base/kafka-topics.yaml
-    python deploy/generate.py --check    # exit 1 when the checked-in file is stale
+                                         # and deploy/k8s/base/kafka-users.yaml
+    python deploy/generate.py --check    # exit 1 when a checked-in file is stale
     python deploy/generate.py --prefix staging. --output staging-topics.yaml
+
+Each service, and the CLI, is a Strimzi KafkaUser (SCRAM-SHA-512) holding only
+the ACLs of `deploy/access.py`; Strimzi keeps its password in a Secret of the
+same name, which the service's pod mounts as LAUNCHWATCH_KAFKA_SASL_PASSWORD_FILE.
 
 Topics are created with three replicas and `min.insync.replicas=2`, so a write
 acknowledged by all in-sync replicas (`acks=all`, as every launchwatch producer
@@ -25,7 +30,11 @@ import yaml
 
 from schemas.topics import TOPICS, Topic
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from deploy.access import USERS, grants
+
 KAFKA_TOPICS_FILE = Path(__file__).resolve().parent / "k8s" / "base" / "kafka-topics.yaml"
+KAFKA_USERS_FILE = KAFKA_TOPICS_FILE.with_name("kafka-users.yaml")
 STRIMZI_API_VERSION = "kafka.strimzi.io/v1beta2"
 STRIMZI_CLUSTER = "launchwatch"
 """Name of the Strimzi `Kafka` resource the topics belong to (label strimzi.io/cluster)."""
@@ -75,6 +84,48 @@ def kafka_topics_yaml(prefix: str = "") -> str:
     return HEADER + body
 
 
+def user_name(user: str) -> str:
+    """The Kafka user (and Strimzi Secret) of a launchwatch service or of the CLI."""
+    return f"launchwatch-{user}"
+
+
+def kafka_user(user: str, prefix: str = "") -> dict[str, Any]:
+    """The Strimzi KafkaUser of one launchwatch user, with its least-privilege ACLs."""
+    acls = [
+        {
+            "resource": {
+                "type": grant.resource_type,
+                "name": grant.name,
+                "patternType": grant.pattern,
+            },
+            "operations": list(grant.operations),
+        }
+        for grant in grants(user, topic_prefix=prefix)
+    ]
+    return {
+        "apiVersion": STRIMZI_API_VERSION,
+        "kind": "KafkaUser",
+        "metadata": {
+            "name": user_name(user),
+            "labels": {
+                "strimzi.io/cluster": STRIMZI_CLUSTER,
+                "app.kubernetes.io/part-of": "launchwatch",
+            },
+        },
+        "spec": {
+            "authentication": {"type": "scram-sha-512"},
+            "authorization": {"type": "simple", "acls": acls},
+        },
+    }
+
+
+def kafka_users_yaml(prefix: str = "") -> str:
+    documents = [kafka_user(user, prefix) for user in USERS]
+    body = yaml.safe_dump_all(documents, sort_keys=False, explicit_start=True, width=100)
+    header = HEADER.replace("topic registry (schemas/topics.py)", "registry and deploy/access.py")
+    return header + body
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
@@ -87,16 +138,20 @@ def main(argv: list[str] | None = None) -> int:
         "--prefix", default="", help="LAUNCHWATCH_TOPIC_PREFIX of an installation sharing a cluster"
     )
     args = parser.parse_args(argv)
-    wanted = kafka_topics_yaml(args.prefix)
-    if args.check:
-        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
-        if current != wanted:
-            print(f"{args.output} is stale: run python deploy/generate.py", file=sys.stderr)
-            return 1
-        return 0
-    args.output.write_text(wanted, encoding="utf-8")
-    print(args.output)
-    return 0
+    files = {args.output: kafka_topics_yaml(args.prefix)}
+    if args.output == KAFKA_TOPICS_FILE:
+        files[KAFKA_USERS_FILE] = kafka_users_yaml(args.prefix)
+    stale = 0
+    for path, wanted in files.items():
+        if args.check:
+            current = path.read_text(encoding="utf-8") if path.exists() else ""
+            if current != wanted:
+                print(f"{path} is stale: run python deploy/generate.py", file=sys.stderr)
+                stale = 1
+            continue
+        path.write_text(wanted, encoding="utf-8")
+        print(path)
+    return stale
 
 
 if __name__ == "__main__":

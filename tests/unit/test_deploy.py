@@ -173,6 +173,33 @@ def deployment_environment(deployment: dict[str, Any]) -> dict[str, str]:
             env.update(maps[ref["name"]])
     for item in container.get("env", []):
         env[item["name"]] = item.get("value", "")
+    return mounted_files_checked(deployment, env)
+
+
+MOUNTED_FILE_SETTINGS = {
+    "LAUNCHWATCH_KAFKA_SASL_PASSWORD_FILE": ("LAUNCHWATCH_KAFKA_SASL_PASSWORD", "from-secret"),
+    "LAUNCHWATCH_KAFKA_SSL_CAFILE": None,
+}
+"""Settings naming files that a Secret provides in the cluster, and what stands in for them
+here (the files exist only in a pod): a password given directly, the system's CA bundle."""
+
+
+def mounted_files_checked(deployment: dict[str, Any], env: dict[str, str]) -> dict[str, str]:
+    """`env` with each file setting checked to lie in a mounted Secret, then stood in for."""
+    pod = deployment["spec"]["template"]["spec"]
+    secrets = {v["name"] for v in pod.get("volumes", []) if "secret" in v}
+    mounts = [
+        m["mountPath"]
+        for m in only_container(deployment).get("volumeMounts", [])
+        if m["name"] in secrets
+    ]
+    for name, stand_in in MOUNTED_FILE_SETTINGS.items():
+        path = env.pop(name, None)
+        if path is None:
+            continue
+        assert any(path.startswith(mount + "/") for mount in mounts), f"{name}={path} not mounted"
+        if stand_in is not None:
+            env[stand_in[0]] = stand_in[1]
     return env
 
 
@@ -609,7 +636,7 @@ def test_kustomizations_name_existing_files_and_every_manifest() -> None:
             assert (kustomization.parent / resource).exists(), f"{kustomization}: {resource}"
 
 
-BUILTIN_API_GROUPS = ("v1", "apps/v1", "policy/v1")
+BUILTIN_API_GROUPS = ("v1", "apps/v1", "policy/v1", "networking.k8s.io/v1")
 
 
 def builtin_documents() -> Iterator[Any]:
@@ -635,13 +662,51 @@ def test_every_kubernetes_resource_is_a_known_kind() -> None:
     custom = {pair for pair in kinds if pair[0] not in BUILTIN_API_GROUPS}
     assert custom == {
         ("kafka.strimzi.io/v1beta2", "KafkaTopic"),
+        ("kafka.strimzi.io/v1beta2", "KafkaUser"),
         ("keda.sh/v1alpha1", "ScaledObject"),
+        ("keda.sh/v1alpha1", "TriggerAuthentication"),
     }
 
 
 def test_kafka_topics_are_generated_from_the_registry() -> None:
     checked_in = (K8S_BASE / "kafka-topics.yaml").read_text(encoding="utf-8")
     assert checked_in == generate.kafka_topics_yaml(), "run python deploy/generate.py"
+
+
+def test_kafka_users_are_generated_and_each_service_pod_runs_as_its_own() -> None:
+    checked_in = (K8S_BASE / "kafka-users.yaml").read_text(encoding="utf-8")
+    assert checked_in == generate.kafka_users_yaml(), "run python deploy/generate.py"
+    users = {doc["metadata"]["name"] for doc in read_yaml_documents(K8S_BASE / "kafka-users.yaml")}
+    for name in ("fetcher", "parser", "enricher"):
+        container = only_container(deployments()[name])
+        env = {item["name"]: item.get("value") for item in container["env"]}
+        assert env["LAUNCHWATCH_KAFKA_SASL_USERNAME"] == generate.user_name(name)
+        assert generate.user_name(name) in users
+        secrets = {
+            volume["secret"]["secretName"]
+            for volume in deployments()[name]["spec"]["template"]["spec"]["volumes"]
+            if "secret" in volume
+        }
+        assert generate.user_name(name) in secrets
+        assert deployment_environment(deployments()[name])["LAUNCHWATCH_KAFKA_BOOTSTRAP"] == (
+            "launchwatch-kafka-bootstrap:9093"
+        )
+    shared = config_maps()["launchwatch-kafka-security"]
+    assert shared["LAUNCHWATCH_KAFKA_SECURITY_PROTOCOL"] == "SASL_SSL"
+    assert shared["LAUNCHWATCH_KAFKA_SASL_MECHANISM"] == "SCRAM-SHA-512"
+
+
+def test_the_parser_s_autoscaler_authenticates_like_the_parser() -> None:
+    (scaled,) = [
+        doc
+        for doc in read_yaml_documents(K8S_BASE / "parser.yaml")
+        if doc["kind"] == "ScaledObject"
+    ]
+    (trigger,) = scaled["spec"]["triggers"]
+    (auth,) = read_yaml_documents(K8S_BASE / "keda-auth.yaml")
+    assert trigger["authenticationRef"]["name"] == auth["metadata"]["name"]
+    secrets = {ref["parameter"]: ref["name"] for ref in auth["spec"]["secretTargetRef"]}
+    assert secrets["password"] == generate.user_name("parser")
 
 
 STRIMZI_KAFKA_TOPIC = {
