@@ -40,7 +40,7 @@ from schemas import MissileType
 from services.web.basemap import Basemap
 from services.web.documents import alert_feed, event_collection, event_page, json_bytes
 from services.web.library import Library
-from services.web.presentation import day_counts, fact_rows, label_of, text_of, title_of
+from services.web.presentation import fact_rows, label_of, text_of, timeline, title_of
 from services.web.query import BadQuery, EventQuery
 from services.web.stream import Broadcaster
 
@@ -77,10 +77,10 @@ class SecurityHeaders:
         await self._app(scope, receive, sending)
 
 
-def day_link(query: EventQuery, day: date) -> str:
-    """`/` narrowed to one day, the other filters kept: a timeline bar's link."""
+def days_link(query: EventQuery, first: date, last: date) -> str:
+    """`/` narrowed to some days, the other filters kept: a timeline bar's link."""
     kept = {k: v for k, v in query.filters().items() if k not in ("since", "until")}
-    return "/?" + urlencode({**kept, "since": day.isoformat(), "until": day.isoformat()})
+    return "/?" + urlencode({**kept, "since": first.isoformat(), "until": last.isoformat()})
 
 
 def web_app(library: Library, basemap: Basemap) -> tuple[ASGIApp, Broadcaster]:
@@ -93,7 +93,7 @@ def web_app(library: Library, basemap: Basemap) -> tuple[ASGIApp, Broadcaster]:
     environment.filters["label"] = label_of
     environment.globals["basemap"] = basemap
     environment.globals["title_of"] = lambda event: title_of(event, basemap)
-    environment.globals["day_link"] = day_link
+    environment.globals["days_link"] = days_link
     item = environment.get_template("_item.html")
     broadcaster = Broadcaster(basemap, lambda event: item.render(event=event))
 
@@ -118,7 +118,7 @@ def web_app(library: Library, basemap: Basemap) -> tuple[ASGIApp, Broadcaster]:
                 "total": len(matching),
                 "events": shown,
                 "markers": [(event, place) for event, place in placed if place is not None],
-                "days": day_counts(matching),
+                "bars": timeline(matching),
                 "countries": countries,
                 "types": [member.value for member in MissileType],
                 "next": query.next_link("/", len(matching)),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any
 
@@ -95,10 +95,33 @@ def fact_rows(event: LaunchEvent, reports: Sequence[Report]) -> list[FactRow]:
     return rows
 
 
-def day_counts(events: Sequence[LaunchEvent]) -> list[tuple[date, int]]:
-    """Events per day, earliest first: the timeline's bars."""
-    counts: dict[date, int] = {}
-    for event in events:
-        day = day_of(event)
-        counts[day] = counts.get(day, 0) + 1
-    return sorted(counts.items())
+TIMELINE_BARS = 120
+"""At most this many bars: over a long history each bar counts several days."""
+
+
+@dataclass(frozen=True)
+class Bar:
+    first: date
+    last: date
+    count: int
+
+
+def timeline(events: Sequence[LaunchEvent], bars: int = TIMELINE_BARS) -> list[Bar]:
+    """Events per stretch of days, earliest first; empty stretches are left out."""
+    if not events:
+        return []
+    days = [day_of(event) for event in events]
+    start, end = min(days), max(days)
+    width = max(1, -(-((end - start).days + 1) // bars))
+    counts: dict[int, int] = {}
+    for day in days:
+        slot = (day - start).days // width
+        counts[slot] = counts.get(slot, 0) + 1
+    return [
+        Bar(
+            start + timedelta(days=slot * width),
+            min(end, start + timedelta(days=slot * width + width - 1)),
+            count,
+        )
+        for slot, count in sorted(counts.items())
+    ]
