@@ -19,6 +19,14 @@ from rich.console import Console
 
 from services.demo import DemoResult, DemoWeb, TerminalView, run_demo
 from services.runtime.logs import configure_logging
+from services.runtime.settings import CLIENT_SETTINGS, RuntimeSettings, add_arguments, load
+
+DEMO_KAFKA_SETTINGS = CLIENT_SETTINGS - {
+    "kafka_bootstrap",
+    "topic_prefix",
+    "kafka_connect_timeout_s",
+}
+"""How `--kafka` is reached (TLS, SASL); the broker is `--kafka`, the prefix the demo's own."""
 
 
 def register(commands: Any) -> None:
@@ -39,6 +47,7 @@ def register(commands: Any) -> None:
     demo.add_argument(
         "--port", type=int, default=8084, help="port of the web view with --serve (0 = any)"
     )
+    add_arguments(demo, RuntimeSettings, DEMO_KAFKA_SETTINGS)
     demo.set_defaults(run=run)
 
 
@@ -48,6 +57,7 @@ def run(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     console = Console()
     if not console.is_terminal:
         console = Console(width=120)  # a log or a pipe: room for the table, no wrapping
+    security = load(RuntimeSettings, args, environ).kafka_security() if args.kafka else None
     where = f"Kafka at {args.kafka}" if args.kafka else "the in-memory transport"
     console.print(f"launchwatch demo: sample news site → fetcher → parser → enricher, on {where}")
     with TerminalView(console) as view:
@@ -70,6 +80,7 @@ def run(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
                     timeout_s=args.timeout,
                     observer=view.observer(),
                     web=web,
+                    kafka_security=security,
                 )
             )
         except KeyboardInterrupt:

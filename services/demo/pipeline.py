@@ -43,6 +43,7 @@ from services.catalog import SERVICES
 from services.fetcher.settings import FetcherSettings
 from services.runtime import InMemoryTransport, KafkaOptions, KafkaTransport, Routing, Transport
 from services.runtime.http import AppServer, with_probes
+from services.runtime.kafka_security import KafkaSecurity
 from services.runtime.service import Runner, open_runners, run_all
 from services.runtime.settings import RuntimeSettings
 from services.runtime.tables import latest
@@ -108,34 +109,47 @@ async def run_demo(
     observer: Observer | None = None,
     site: SampleSite | None = None,
     web: DemoWeb | None = None,
+    kafka_security: KafkaSecurity | None = None,
 ) -> DemoResult:
-    """Serve the sample site, run the three services over it until done or `timeout_s`."""
+    """Serve the sample site, run the three services over it until done or `timeout_s`.
+
+    On a real broker the run's topics carry a prefix of their own, and they are
+    deleted when the run ends, however it ends: a demo leaves nothing behind.
+    """
     observer = observer or Observer()
     own_site = site is None
     site = site or SampleSite("127.0.0.1", 0)
     if own_site:
         site.start()
     prefix = f"demo-{uuid.uuid4().hex[:8]}." if kafka_bootstrap else ""
-    transport = _transport(kafka_bootstrap)
+    transport = _transport(kafka_bootstrap, kafka_security)
+    topics = [dataclasses.replace(topic, name=prefix + topic.name) for topic in TOPICS]
     try:
         routing = Routing(source="/launchwatch/demo", prefix=prefix)
-        await transport.create_topics(
-            [dataclasses.replace(topic, name=prefix + topic.name) for topic in TOPICS]
-        )
+        await transport.create_topics(topics)
         await _subscribe(transport, routing, site.feed_urls)
         progress = Progress(expected=len(site.articles))
         return await _run(transport, routing, prefix, progress, observer, timeout_s, web)
     finally:
-        await transport.close()
-        if own_site:
-            site.stop()
+        try:
+            if isinstance(transport, KafkaTransport):
+                await transport.delete_topics([topic.name for topic in topics])
+        finally:
+            await transport.close()
+            if own_site:
+                site.stop()
 
 
-def _transport(kafka_bootstrap: str | None) -> Transport:
+def _transport(kafka_bootstrap: str | None, security: KafkaSecurity | None) -> Transport:
     if kafka_bootstrap is None:
         return InMemoryTransport()
     return KafkaTransport(
-        kafka_bootstrap, KafkaOptions(session_timeout_s=6, heartbeat_interval_s=1)
+        kafka_bootstrap,
+        KafkaOptions(
+            session_timeout_s=6,
+            heartbeat_interval_s=1,
+            security=security or KafkaSecurity(),
+        ),
     )
 
 

@@ -6,9 +6,11 @@ transport and once through the real broker.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -47,5 +49,24 @@ def test_demo_in_memory() -> None:
 
 
 @pytest.mark.kafka
-def test_demo_through_kafka(kafka_bootstrap: str) -> None:
+def test_demo_through_kafka_leaves_no_topics_behind(kafka_bootstrap: str) -> None:
     check_output(run_demo("--kafka", kafka_bootstrap))
+    # Deleted topics leave the brokers' metadata a moment after the deletion is acknowledged.
+    deadline = time.monotonic() + 15
+    while True:
+        left = [name for name in _topics(kafka_bootstrap) if name.startswith("demo-")]
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert not left
+
+
+def _topics(bootstrap: str) -> list[str]:
+    listing = subprocess.run(
+        ["kcat", "-b", bootstrap, "-L", "-J"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    return [topic["topic"] for topic in json.loads(listing.stdout)["topics"]]
