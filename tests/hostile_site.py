@@ -1,4 +1,4 @@
-"""Feeds and pages on 127.0.0.1 that attack the fetcher's bounds, and ordinary web oddities.
+"""Feeds and pages on loopback that attack the fetcher's bounds, and ordinary web oddities.
 
 | path | behaviour |
 |---|---|
@@ -9,6 +9,7 @@
 | `/json-feed` | a JSON Feed 1.1 with relative item URLs and a 1.0-style author |
 | `/content-location` | `Content-Location: /feed/x` and relative item links |
 | `/atom-relative?base=<url>` | Atom entries with relative ids; `Content-Location: <url>` if given |
+| `/slow/<name>?s=<seconds>` | a page answered after `s` seconds on any Host (a wildcard site) |
 | `/admin/delete` | an "internal" endpoint that counts its hits |
 | `/page/<name>` | an ordinary HTML page |
 """
@@ -123,7 +124,7 @@ class _Handler(BaseHTTPRequestHandler):
         with self.server.lock:
             self.server.hits[path] = self.server.hits.get(path, 0) + 1
         segments = path.strip("/").split("/")
-        base = f"http://127.0.0.1:{self.server.server_port}"
+        base = f"http://{self.server.address}:{self.server.server_port}"
         rss_type = "application/rss+xml; charset=utf-8"
         if path == "/many":
             count, mib = int(query["n"][0]), int(query.get("mib", ["1"])[0])
@@ -147,6 +148,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/atom-relative":
             headers = {"Content-Location": query["base"][0]} if "base" in query else {}
             self._send(ATOM_RELATIVE, "application/atom+xml", headers)
+        elif segments[0] == "slow" and len(segments) == 2:
+            self.server.slowly(float(query.get("s", ["1"])[0]))
+            self._send(html_page(f"Slow {segments[1]}"), "text/html; charset=utf-8")
         elif segments[0] == "page" and len(segments) == 2:
             self._send(html_page(f"Article {segments[1]}"), "text/html; charset=utf-8")
         else:  # /admin/delete among others: counted, and answered
@@ -156,24 +160,52 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, address: str) -> None:
+        super().__init__((address, 0), _Handler)
+        self.address = address
         self.lock = threading.Lock()
         self.hits: dict[str, int] = {}
+        self.in_flight = 0
+        self.in_flight_peak = 0
+        self.released = threading.Event()
+
+    def slowly(self, seconds: float) -> None:
+        with self.lock:
+            self.in_flight += 1
+            self.in_flight_peak = max(self.in_flight_peak, self.in_flight)
+        try:
+            self.released.wait(seconds)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass
 
 
 class HostileSite(ServedInThread):
-    """``with HostileSite() as site: site.url("/many?n=120&mib=4")``."""
+    """``with HostileSite() as site: site.url("/many?n=120&mib=4")``.
 
-    def __init__(self) -> None:
-        self._hostile = _Server()
+    `address` is any loopback address (127.0.0.2 ...), so that two sites can
+    stand for two servers when a test resolves names to them.
+    """
+
+    def __init__(self, address: str = "127.0.0.1") -> None:
+        self.address = address
+        self._hostile = _Server(address)
         super().__init__(self._hostile)
 
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+    def url(self, path: str, host: str | None = None) -> str:
+        return f"http://{host or self.address}:{self.port}{path}"
+
+    @property
+    def in_flight_peak(self) -> int:
+        """The most slow pages answered at once."""
+        with self._hostile.lock:
+            return self._hostile.in_flight_peak
+
+    def _unblock(self) -> None:
+        self._hostile.released.set()
 
     def hits(self, path: str) -> int:
         with self._hostile.lock:

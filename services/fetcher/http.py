@@ -22,6 +22,8 @@ What it guarantees:
 - Redirects are followed by hand, up to a limit, with loop detection, and
   reported hop by hop (permanent 301/308 versus temporary), because the
   fetcher moves a feed's stored URL only after permanent redirects.
+- Every hop waits for a politeness slot of its site (registrable domain) and
+  of the address it resolved to (see `services.fetcher.politeness`).
 - Connect and read timeouts, plus a total deadline over all hops. Time spent
   waiting for a politeness slot does not count against it: that queue is the
   fetcher's own, not the server's slowness.
@@ -352,7 +354,7 @@ class Fetcher:
         for _hop in range(self.settings.fetch_max_redirects + 1):
             current = progress.url
             try:
-                await self.policy.check_url(current)
+                addresses = await self.policy.check_url(current)
             except Blocked as error:
                 return self._result(url, progress, FeedStatus.BLOCKED, error=error.reason)
             except ResolutionFailed as error:
@@ -371,7 +373,7 @@ class Fetcher:
                     "LAUNCHWATCH_FETCH_TRUST_PROXY does not trust it",
                 )
             slot = (
-                self.politeness.slot(request.url.host)
+                self.politeness.slot(request.url.host, str(addresses[0]))
                 if self.politeness is not None
                 else contextlib.nullcontext()
             )

@@ -222,7 +222,10 @@ async def open_fetcher(
     settings: FetcherSettings, context: StageContext
 ) -> AsyncIterator[FetcherSource]:
     politeness = Politeness(
-        settings.fetch_concurrency, settings.fetch_host_concurrency, settings.fetch_host_interval_s
+        settings.fetch_concurrency,
+        settings.fetch_host_concurrency,
+        settings.fetch_host_interval_s,
+        settings.fetch_address_concurrency,
     )
     parsers = FeedParsers(settings)
     try:

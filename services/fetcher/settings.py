@@ -42,9 +42,15 @@ class FetcherSettings:
         6 * 3600.0, "longest Retry-After honoured; a server asking for more gets this"
     )
     fetch_concurrency: int = setting(64, "requests in flight in one process")
-    fetch_host_concurrency: int = setting(2, "requests in flight per host")
+    fetch_host_concurrency: int = setting(
+        2, "requests in flight per host; a host is its registrable domain (public-suffix aware)"
+    )
     fetch_host_interval_s: float = setting(
-        1.0, "minimum spacing between request starts to one host (0 = none)"
+        1.0,
+        "minimum spacing between request starts to one host (registrable domain; 0 = none)",
+    )
+    fetch_address_concurrency: int = setting(
+        8, "requests in flight per resolved IP address, whatever the names that lead there"
     )
     fetch_trust_proxy: bool = setting(
         False,

@@ -247,9 +247,9 @@ class RecordingPoliteness(Politeness):
         self.hosts: list[str] = []
 
     @contextlib.asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
-        self.hosts.append(host)
-        async with super().slot(host):
+    async def slot(self, host: str, address: str | None = None) -> AsyncIterator[None]:
+        self.hosts.append(f"{host} at {address}")
+        async with super().slot(host, address):
             yield
 
 
@@ -259,4 +259,4 @@ async def test_every_hop_takes_a_politeness_slot(site: FetcherSite) -> None:
     async with Fetcher(TEST_SETTINGS, politeness=polite) as client:
         result = await client.fetch(site.url("/r/301/r/302/feed/validators"))
     assert result.status is FeedStatus.OK
-    assert polite.hosts == ["127.0.0.1"] * 3
+    assert polite.hosts == ["127.0.0.1 at 127.0.0.1"] * 3

@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from services.fetcher.politeness import Politeness
+from services.fetcher.politeness import Politeness, site_of
 
 
 class FakeTime:
@@ -103,5 +103,57 @@ async def test_global_concurrency_limit() -> None:
 def test_limits_are_validated() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         Politeness(host_concurrency=0)
+    with pytest.raises(ValueError, match="at least 1"):
+        Politeness(address_concurrency=0)
     with pytest.raises(ValueError, match="negative"):
         Politeness(host_interval_s=-1)
+
+
+@pytest.mark.parametrize(
+    ("host", "site"),
+    [
+        ("a.b.evil.test", "evil.test"),
+        ("EVIL.test.", "evil.test"),
+        ("news.bbc.co.uk", "bbc.co.uk"),
+        ("alice.github.io", "alice.github.io"),  # github.io is a public suffix: own sites
+        ("github.io", "github.io"),
+        ("localhost", "localhost"),
+        ("127.0.0.1", "127.0.0.1"),
+        ("[::1]", "::1"),
+    ],
+)
+def test_the_site_is_the_registrable_domain(host: str, site: str) -> None:
+    assert site_of(host) == site
+
+
+@pytest.mark.asyncio
+async def test_subdomains_of_one_site_share_its_limit() -> None:
+    polite = Politeness(host_concurrency=2, host_interval_s=0.0)
+    room = Room()
+    tasks = [asyncio.create_task(room.hold(polite, f"s{n}.evil.example")) for n in range(6)]
+    tasks.append(asyncio.create_task(room.hold(polite, "news.other.example")))
+    await room.settle(3)
+    assert sorted(room.inside) == ["news.other.example", "s0.evil.example", "s1.evil.example"]
+    room.gate.set()
+    async with asyncio.timeout(5):
+        await asyncio.gather(*tasks)
+
+
+@pytest.mark.asyncio
+async def test_one_address_is_limited_whatever_the_names() -> None:
+    polite = Politeness(host_concurrency=2, address_concurrency=3, host_interval_s=0.0)
+    room = Room()
+
+    async def hold(site: str) -> None:
+        async with polite.slot(site, "203.0.113.7"):
+            room.inside.append(site)
+            room.entered.set()
+            await room.gate.wait()
+
+    tasks = [asyncio.create_task(hold(f"site{n}.example")) for n in range(8)]
+    await room.settle(3)
+    assert len(room.inside) == 3
+    room.gate.set()
+    async with asyncio.timeout(5):
+        await asyncio.gather(*tasks)
+    assert polite.hosts_tracked() == 0
