@@ -1,12 +1,13 @@
-"""Kubernetes manifests derived from the topic registry: Strimzi KafkaTopics and KafkaUsers.
+"""Kubernetes manifests derived from the registry and the alert rules.
 
 The registry (`schemas/topics.py`) is the one description of every topic, the
 dead-letter topics included. This script renders it as KafkaTopic resources for
 the Strimzi topic operator, so a change of partitions, retention or size limit
 is made in the registry and reaches the cluster by regenerating:
 
-    python deploy/generate.py            # rewrite deploy/k8s/base/kafka-topics.yaml
-                                         # and deploy/k8s/base/kafka-users.yaml
+    python deploy/generate.py            # rewrite deploy/k8s/base/kafka-topics.yaml,
+                                         # deploy/k8s/base/kafka-users.yaml and the
+                                         # Prometheus operator's resources (monitoring.py)
     python deploy/generate.py --check    # exit 1 when a checked-in file is stale
     python deploy/generate.py --prefix staging. --output staging-topics.yaml
 
@@ -32,6 +33,7 @@ from schemas.topics import TOPICS, Topic
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from deploy.access import USERS, grants
+from deploy.monitoring import MONITORING_FILE, monitoring_yaml
 
 KAFKA_TOPICS_FILE = Path(__file__).resolve().parent / "k8s" / "base" / "kafka-topics.yaml"
 KAFKA_USERS_FILE = KAFKA_TOPICS_FILE.with_name("kafka-users.yaml")
@@ -141,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     files = {args.output: kafka_topics_yaml(args.prefix)}
     if args.output == KAFKA_TOPICS_FILE:
         files[KAFKA_USERS_FILE] = kafka_users_yaml(args.prefix)
+        files[MONITORING_FILE] = monitoring_yaml()
     stale = 0
     for path, wanted in files.items():
         if args.check:

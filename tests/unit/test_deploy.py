@@ -37,7 +37,7 @@ import yaml
 from prometheus_client import REGISTRY
 from prometheus_client.metrics import MetricWrapperBase
 
-from deploy import generate
+from deploy import generate, monitoring
 from schemas import TOPICS, FeedStatus, topic_named
 from services.catalog import SERVICES
 from services.cli import build_parser
@@ -63,7 +63,10 @@ DELIVERY_OUTCOMES = frozenset({"delivered", "retry", "failed", "expired"})
 """Values of the `outcome` label of launchwatch_alert_deliveries_total."""
 PROMETHEUS_METRICS = frozenset({"up"})
 """Series Prometheus makes itself, which rules may use beside launchwatch's."""
-PROMETHEUS_LABELS = frozenset({"instance", "job", "le"})
+PROMETHEUS_LABELS = frozenset({"instance", "job", "le", "namespace"})
+"""Labels Prometheus gives every series: of its target (`namespace` under the Prometheus
+operator; absent under compose, where `namespace=~".*"` still matches) and `le`."""
+RUNBOOKS = "https://github.com/launchwatch/launchwatch/blob/main/docs/operations.md"
 
 
 # --- loading ------------------------------------------------------------------------------
@@ -632,8 +635,15 @@ def test_kustomizations_name_existing_files_and_every_manifest() -> None:
     listed = set(base["resources"])
     assert listed == {p.name for p in K8S_BASE.glob("*.yaml")} - {"kustomization.yaml"}
     for kustomization in (DEPLOY / "k8s").rglob("kustomization.yaml"):
-        for resource in read_yaml(kustomization)["resources"]:
+        loaded = read_yaml(kustomization)
+        for resource in loaded["resources"] + loaded.get("components", []):
             assert (kustomization.parent / resource).exists(), f"{kustomization}: {resource}"
+    component = DEPLOY / "k8s" / "components" / "prometheus-operator"
+    assert read_yaml(component / "kustomization.yaml")["resources"] == [
+        monitoring.MONITORING_FILE.name
+    ]
+    example = read_yaml(DEPLOY / "k8s" / "overlays" / "example" / "kustomization.yaml")
+    assert example["components"] == ["../../components/prometheus-operator"]
 
 
 BUILTIN_API_GROUPS = ("v1", "apps/v1", "policy/v1", "networking.k8s.io/v1")
@@ -665,6 +675,8 @@ def test_every_kubernetes_resource_is_a_known_kind() -> None:
         ("kafka.strimzi.io/v1beta2", "KafkaUser"),
         ("keda.sh/v1alpha1", "ScaledObject"),
         ("keda.sh/v1alpha1", "TriggerAuthentication"),
+        ("monitoring.coreos.com/v1", "ServiceMonitor"),
+        ("monitoring.coreos.com/v1", "PrometheusRule"),
     }
 
 
@@ -967,6 +979,129 @@ def test_operations_guide_explains_every_alert() -> None:
         assert f"`{rule['alert']}`" in guide, rule["alert"]
 
 
+def guide_anchors() -> dict[str, str]:
+    """GitHub's anchor of every heading of docs/operations.md, with the heading's text."""
+    guide = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    anchors = {}
+    for heading in re.findall(r"^#+ (.+)$", guide, re.MULTILINE):
+        slug = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        anchors[slug] = heading.strip()
+    return anchors
+
+
+def test_every_rule_links_to_its_runbook_in_the_operations_guide() -> None:
+    anchors = guide_anchors()
+    assert anchors["secured-cluster"] == "Secured cluster"  # the slug is GitHub's
+    for rule in rules():
+        url, _, anchor = rule["annotations"]["runbook_url"].partition("#")
+        assert url == RUNBOOKS, rule["alert"]
+        assert anchors.get(anchor) == rule["alert"], f"no runbook heading for #{anchor}"
+
+
+# --- the Prometheus operator ------------------------------------------------------------------
+
+
+def closed(required: list[str], **properties: Any) -> dict[str, Any]:
+    """The JSON Schema of an object with these properties and no others."""
+    return {
+        "type": "object",
+        "required": required,
+        "additionalProperties": False,
+        "properties": properties,
+    }
+
+
+def array(items: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": items, "minItems": 1}
+
+
+STRING = {"type": "string"}
+DURATION = {"type": "string", "pattern": r"^\d+[smh]$"}
+STRINGS = {"type": "object", "additionalProperties": STRING}
+
+OPERATOR_RULE = closed(
+    ["groups"],
+    groups=array(
+        closed(
+            ["name", "rules"],
+            name=STRING,
+            rules=array(
+                closed(
+                    ["alert", "expr"],
+                    alert=STRING,
+                    expr=STRING,
+                    labels=STRINGS,
+                    annotations=STRINGS,
+                    **{"for": DURATION},
+                )
+            ),
+        )
+    ),
+)
+"""What the Prometheus operator reads of a PrometheusRule's spec (its CRD, v1)."""
+
+OPERATOR_MONITOR = closed(
+    ["selector", "endpoints"],
+    selector={"type": "object", "required": ["matchLabels"]},
+    endpoints=array(
+        closed(
+            ["port"],
+            port=STRING,
+            path=STRING,
+            interval=DURATION,
+            honorLabels={"type": "boolean"},
+            relabelings=array(
+                closed(
+                    ["targetLabel"],
+                    sourceLabels=array(STRING),
+                    targetLabel=STRING,
+                    replacement=STRING,
+                    regex=STRING,
+                    action=STRING,
+                )
+            ),
+        )
+    ),
+)
+"""What the Prometheus operator reads of a ServiceMonitor's spec (its CRD, v1)."""
+
+
+def test_prometheus_operator_resources_are_generated_from_the_rules_file() -> None:
+    checked_in = monitoring.MONITORING_FILE.read_text(encoding="utf-8")
+    assert checked_in == monitoring.monitoring_yaml(), "run python deploy/generate.py"
+    (rule,) = k8s_of_kind("PrometheusRule")
+    jsonschema.validate(rule["spec"], OPERATOR_RULE)
+    plain = read_yaml(DEPLOY / "prometheus" / "rules" / "launchwatch.yml")["groups"]
+    assert rule["spec"]["groups"] == plain
+    assert generate.main(["--check"]) == 0
+
+
+def test_the_service_monitor_scrapes_every_service_under_its_compose_job_name() -> None:
+    (monitor,) = k8s_of_kind("ServiceMonitor")
+    jsonschema.validate(monitor["spec"], OPERATOR_MONITOR)
+    selector = monitor["spec"]["selector"]["matchLabels"]
+    (endpoint,) = monitor["spec"]["endpoints"]
+    (job,) = [r for r in endpoint["relabelings"] if r["targetLabel"] == "job"]
+    assert job["sourceLabels"] == ["__meta_kubernetes_service_name"]
+    compose_jobs = {
+        config["job_name"]
+        for config in read_yaml(DEPLOY / "prometheus" / "prometheus.yml")["scrape_configs"]
+    }
+    selected = [
+        s for s in k8s_of_kind("Service") if selector.items() <= s["metadata"]["labels"].items()
+    ]
+    assert {s["metadata"]["name"] for s in selected} == set(STREAM_SERVICES)
+    for service in selected:
+        name = service["metadata"]["name"]
+        assert endpoint["port"] in {port["name"] for port in service["spec"]["ports"]}, name
+        assert job["replacement"].replace("$1", name) in compose_jobs, name
+        assert endpoint["path"] == service["metadata"]["annotations"]["prometheus.io/path"]
+    # The metrics carry a `service` label, which the operator's own target label of that
+    # name would rename to `exported_service` unless the scraped labels are honoured.
+    assert any("service" in labels for labels in exposed_metrics().labels.values())
+    assert endpoint["honorLabels"] is True
+
+
 # --- Grafana --------------------------------------------------------------------------------
 
 
@@ -1011,15 +1146,42 @@ def test_dashboard_queries_name_metrics_and_labels_the_code_exposes(
             assert label in aggregation_labels(target["expr"]), f"{label} is aggregated away"
 
 
-def test_dashboard_uses_the_provisioned_data_source() -> None:
+def dashboard_variables() -> dict[str, dict[str, Any]]:
+    return {v["name"]: v for v in dashboard()["templating"]["list"]}
+
+
+def test_dashboard_reads_the_data_source_its_variable_picks_default_the_provisioned() -> None:
     provisioned = read_yaml(DEPLOY / "grafana" / "provisioning" / "datasources" / "prometheus.yml")
     (source,) = provisioned["datasources"]
     url = urlsplit(source["url"])
     assert url.hostname in compose_services()
     assert url.port == 9090
+    variable = dashboard_variables()["datasource"]
+    assert variable["type"] == "datasource"
+    assert variable["query"] == source["type"]
+    assert variable["current"]["value"] == source["uid"]
+    picked = {"type": source["type"], "uid": "${datasource}"}
+    assert dashboard_variables()["namespace"]["datasource"] == picked
     for panel in dashboard_panels():
         for item in [panel, *panel["targets"]]:
-            assert item["datasource"] == {"type": source["type"], "uid": source["uid"]}
+            assert item["datasource"] == picked
+
+
+def test_dashboard_shows_the_namespaces_picked_and_all_of_them_under_compose() -> None:
+    variable = dashboard_variables()["namespace"]
+    assert variable["type"] == "query"
+    (series,) = re.findall(r"^label_values\((.+), namespace\)$", variable["query"]["query"])
+    assert expression_problems(series) == []
+    assert variable["includeAll"] is True
+    assert variable["multi"] is True
+    # Compose series have no namespace: only a pattern matching the empty value shows them.
+    assert re.fullmatch(variable["allValue"], "")
+    assert variable["current"]["value"] == "$__all"
+    for expr in dashboard_expressions():
+        selectors = re.findall(r"\blaunchwatch_\w+(\{[^}]*\})?", expr)
+        assert selectors
+        for selector in selectors:
+            assert selector.startswith('{namespace=~"$namespace"'), expr
 
 
 def test_grafana_loads_the_dashboards_from_where_compose_mounts_them() -> None:
