@@ -78,6 +78,9 @@ _NOT_A_PLACE = frozenset(
         "source",
         "image",
         "caption",
+        "alert",
+        "story",
+        "summary",
     ]
 )
 

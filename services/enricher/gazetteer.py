@@ -102,6 +102,17 @@ Entry = Actor | Weapon | Site | Official | Agency | Operator
 E = TypeVar("E", Actor, Weapon, Site, Official, Agency, Operator)
 
 
+def is_proper_phrase(alias: str) -> bool:
+    """A name of two or more capitalised words and no acronym ("North Korea", "Republic of
+    Korea"): unmistakable in capitals ("NORTH Korea fired") or in a lower-case title
+    ("north korea launches"). One capitalised word ("the North", "Israeli military") or an
+    acronym ("US military") would, lower-cased, be a common word."""
+    words = alias.split()
+    capitalised = [w for w in words if w[:1].isupper() and not any(c.isupper() for c in w[1:])]
+    acronyms = [w for w in words if sum(c.isupper() for c in w) >= 2]
+    return len(words) >= 2 and len(capitalised) >= 2 and not acronyms
+
+
 class GazetteerError(ValueError):
     """A gazetteer file or entry that does not say what the enricher needs."""
 
@@ -187,7 +198,12 @@ class Gazetteer:
             aliases += [(a, (EntityKind.AGENCY, agency, False), False) for a in agency.aliases]
         for operator in operators:
             aliases += [(a, (None, operator, False), False) for a in operator.aliases]
-        self._matcher: AliasMatcher[tuple[EntityKind | None, Entry, bool]] = AliasMatcher(aliases)
+        self._matcher: AliasMatcher[tuple[EntityKind | None, Entry, bool]] = AliasMatcher(
+            aliases,
+            case_free=lambda alias, tagged: (
+                tagged[0] is EntityKind.ACTOR and is_proper_phrase(alias)
+            ),
+        )
 
     def find(self, text: str) -> list[Found]:
         """Every gazetteer name in `text`; a name two entries share yields both."""

@@ -10,7 +10,7 @@ tried at every word start and overlapping hits are resolved longest first, so
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -48,18 +48,28 @@ class AliasMatcher(Generic[T]):
     that share the word's first letters tried, in Python, to tell which.
     """
 
-    def __init__(self, aliases: Iterable[tuple[str, T, bool]]) -> None:
-        """`aliases`: (alias, entry, plural allowed)."""
+    def __init__(
+        self,
+        aliases: Iterable[tuple[str, T, bool]],
+        case_free: Callable[[str, T], bool] | None = None,
+    ) -> None:
+        """`aliases`: (alias, entry, plural allowed); `case_free`: which proper names
+        also match in capitals or in lower case ("NORTH Korea", "north korea")."""
         by_key: dict[_Key, list[T]] = {}
+        spelled: dict[str, list[T]] = {}
         patterns: dict[_Key, list[str]] = {}
         for alias, entry, plural in aliases:
-            sensitive = is_case_sensitive(alias)
+            sensitive = is_case_sensitive(alias) and not (case_free and case_free(alias, entry))
             key = (sensitive, alias if sensitive else alias.lower())
-            by_key.setdefault(key, [])
-            if entry not in by_key[key]:
-                by_key[key].append(entry)
+            for entries in (by_key.setdefault(key, []), spelled.setdefault(alias, [])):
+                if entry not in entries:
+                    entries.append(entry)
             patterns[key] = _alias_parts(alias, plural=plural)
-        self._entries = {key: tuple(entries) for key, entries in by_key.items()}
+        # A name written as one entry spells it (an agency's "Yemen's Houthis") names
+        # every entry so spelled, those whose alias also matches in any case included.
+        self._entries = {
+            key: tuple(spelled[key[1]] if key[0] else entries) for key, entries in by_key.items()
+        }
         rules: dict[tuple[bool, int], dict[str, list[_Key]]] = {}
         for key in patterns:
             prefix = _prefix(key[1])
@@ -91,7 +101,9 @@ class AliasMatcher(Generic[T]):
 _Key = tuple[bool, str]
 """An alias as matched: (case kept, the alias, lower-cased when case is free)."""
 
-_WORD_START = r"(?<![\w\-])"
+_WORD_START = r"(?<!\w)(?<!\w-)"
+"""A word begins after neither a letter nor a hyphen joined to one ("anti-Iran" names no
+state), but may begin straight after a dateline's dash ("(Jiji Press)--North Korea")."""
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,8 @@ def recognise(
                 result.mentions.append(reading)
             else:
                 result.event.append(reading)
+                # An undated headline's launch takes the first day its sentences give.
+                primary_day = primary_day or reading.best_day()
         elif reading.modality is Modality.HISTORICAL and reading.realis_at is not None:
             result.mentions.append(reading)
         previous = reading
@@ -120,14 +122,30 @@ def _leads_with_news(reading: Reading) -> bool:
     )
 
 
+def _dates_news_first(reading: Reading, passing_at: int) -> bool:
+    """States a launch, and gives it a day, before the clause about an earlier launch."""
+    return (
+        reading.realis_at is not None
+        and reading.realis_at < passing_at
+        and any(
+            m.day is not None and m.end <= passing_at and not m.is_report_date
+            for m in reading.dates
+        )
+    )
+
+
 def _is_other_launch(reading: Reading, day: date | None, kind: str | None) -> bool:
-    if reading.passing_at is not None:
+    """Speaks of another launch than the news: an earlier one named first ("days after
+    its launch of ..."), another day or another type. A sentence that states its launch
+    and dates before such a clause ("fired ... on Tuesday, less than a week after it
+    launched ...") tells the news; "the tests came days after ..." tells the earlier one."""
+    if reading.passing_at is not None and not _dates_news_first(reading, reading.passing_at):
         return True
     mention = reading.best_day()
     if day and mention and mention.day and abs((mention.day - day).days) > 1:
         return True
     if reading.is_candidate and kind:
-        other = _specific_type(reading.weapons())
+        other = _specific_type(reading.weapons(before=reading.passing_at))
         if other and not compatible_types(other, kind):
             return True
     return False

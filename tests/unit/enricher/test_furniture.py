@@ -49,6 +49,8 @@ def test_a_dateline_frames_the_report_and_leaves_the_lead(
         "NORTH Korea fired two ballistic missiles into the sea on Wednesday, officials said.",
         "UPDATE - North Korea fires two ballistic missiles into the sea",
         "Japan: the missile fell outside its waters",
+        "ALERT: The government is warning that a missile may have been launched toward the north.",
+        "STORY: The navy fired live missiles into the sea near the island on Thursday morning.",
     ],
 )
 def test_prose_and_labels_are_not_datelines(line: str) -> None:

@@ -67,3 +67,29 @@ def test_longest_name_wins_and_lowercase_words_are_not_acronyms() -> None:
 def test_proper_names_do_not_match_common_words() -> None:
     found = default_gazetteer().find("great heroes and great patriots")
     assert found == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NORTH Korea fired a missile",
+        "north korea launches missile toward east sea",
+        "NORTH KOREA FIRES MISSILE",
+        "Tokyo/Seoul, March 24 (Agency)--North Korea fired a missile",
+    ],
+)
+def test_a_state_named_in_capitals_lower_case_or_after_a_dateline_dash_is_found(text: str) -> None:
+    assert "North Korea" in {found.entry.name for found in default_gazetteer().find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "troops moved to the north and the south of the city",
+        "the strikes hurt us military planners said",
+        "an anti-Iran rally",
+        "the israeli military said",
+    ],
+)
+def test_lower_case_words_and_hyphenated_compounds_name_no_state(text: str) -> None:
+    assert default_gazetteer().find(text) == []

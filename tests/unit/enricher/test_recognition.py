@@ -170,3 +170,33 @@ def test_space_launch_by_a_state_is_a_report() -> None:
     launch = tag_article(article(text, PUBLISHED)).launch
     assert launch is not None
     assert (launch.country, launch.missile_type) == ("IR", MissileType.SPACE_LAUNCH)
+
+
+def test_a_lead_that_states_its_launch_before_an_earlier_one_keeps_its_day() -> None:
+    tagged = tag_article(
+        article(
+            "North Korea fired a short-range ballistic missile into the sea on Tuesday, less "
+            "than a week after it launched a cruise missile, South Korea's military said.\n"
+            "The missile flew about 600 km, the Joint Chiefs of Staff said.",
+            PUBLISHED,
+            title="North Korea fires ballistic missile",
+        )
+    )
+    assert tagged.launch is not None
+    assert tagged.launch.launch_date == date(2025, 6, 10)
+
+
+def test_an_earlier_launch_dated_in_a_later_sentence_stays_a_mention() -> None:
+    tagged = tag_article(
+        article(
+            "Iran fired three ballistic missiles into the Gulf on Wednesday, state media said, "
+            "two days after its attempt to launch a satellite ended in a mid-air explosion.\n"
+            "Iran's failed satellite launch on Monday was its first attempt since it put a "
+            "satellite into orbit in March.",
+            PUBLISHED,
+            title="Iran fires ballistic missiles, days after failed satellite launch",
+        )
+    )
+    assert tagged.launch is not None
+    assert tagged.launch.launch_date == date(2025, 6, 11)
+    assert tagged.launch.outcome is not Outcome.FAILURE
