@@ -10,6 +10,10 @@
 | `/content-location` | `Content-Location: /feed/x` and relative item links |
 | `/atom-relative?base=<url>` | Atom entries with relative ids; `Content-Location: <url>` if given |
 | `/slow/<name>?s=<seconds>` | a page answered after `s` seconds on any Host (a wildcard site) |
+| `/wildcard?n=<n>&s=<seconds>&domain=<d>` | `n` slow pages, each on a subdomain of `d` |
+| `/crashing?tag=<t>` | innocent pages, one server crash mid-body, one page labelled `hex` |
+| `/abort/<name>` | a page whose server dies after a tenth of the body it announced |
+| `/hex-charset/<name>` | a page that declares `<meta charset="hex">` |
 | `/admin/delete` | an "internal" endpoint that counts its hits |
 | `/page/<name>` | an ordinary HTML page |
 """
@@ -19,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -148,6 +153,32 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/atom-relative":
             headers = {"Content-Location": query["base"][0]} if "base" in query else {}
             self._send(ATOM_RELATIVE, "application/atom+xml", headers)
+        elif path == "/wildcard":
+            count, delay = int(query["n"][0]), query.get("s", ["1"])[0]
+            domain, port = query["domain"][0], self.server.server_port
+            items = [
+                Item(f"w-{i}", f"Slow {i}", f"http://s{i}.{domain}:{port}/slow/{i}?s={delay}")
+                for i in range(count)
+            ]
+            self._send(rss(items), rss_type)
+        elif path == "/crashing":
+            tag = query.get("tag", ["c"])[0]
+            links = [f"/page/{tag}-{i}" for i in range(4)]
+            links[1:1] = [f"/abort/{tag}-crash", f"/hex-charset/{tag}-hex"]
+            items = [Item(link, f"Story {link}", base + link) for link in links]
+            self._send(rss(items), rss_type)
+        elif segments[0] == "abort" and len(segments) == 2:
+            body = html_page(f"Crashing {segments[1]}")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body) * 10))
+            self.end_headers()
+            self.wfile.write(body)
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)  # the server process died mid-body
+        elif segments[0] == "hex-charset" and len(segments) == 2:
+            page = html_page(f"Mislabelled {segments[1]}").replace(b"'utf-8'", b"'hex'")
+            self._send(page, "text/html")
         elif segments[0] == "slow" and len(segments) == 2:
             self.server.slowly(float(query.get("s", ["1"])[0]))
             self._send(html_page(f"Slow {segments[1]}"), "text/html; charset=utf-8")
@@ -210,3 +241,33 @@ class HostileSite(ServedInThread):
     def hits(self, path: str) -> int:
         with self._hostile.lock:
             return self._hostile.hits.get(path, 0)
+
+
+def resolve_test_names(address: str) -> None:
+    """Make every name under ``.test`` resolve to `address` in this process.
+
+    The fetcher resolves through the operating system (`guard.system_resolver`
+    calls `socket.getaddrinfo`); replacing that one function is how a fetcher
+    *process* is shown a wildcard site, as the unit tests do with the policy's
+    resolver. Every other name resolves as before.
+    """
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(host, str) and host.rstrip(".").endswith(".test"):
+            host = address
+        return real(host, port, *args, **kwargs)
+
+    socket.getaddrinfo = getaddrinfo
+
+
+if __name__ == "__main__":
+    # python -m tests.hostile_site run fetcher: launchwatch, with *.test resolved to
+    # $HOSTILE_NAMES_ADDRESS (default 127.0.0.2).
+    import os
+    import sys
+
+    from services.cli import main
+
+    resolve_test_names(os.environ.get("HOSTILE_NAMES_ADDRESS", "127.0.0.2"))
+    sys.exit(main(sys.argv[1:]))
