@@ -3,7 +3,9 @@
 * ``webhook``: the `LaunchAlert` as JSON, exactly as on ``alerts.launch``,
   plus ``delivery_id``; CloudEvents binary-mode headers say what it is.
 * ``slack``: an incoming-webhook message, a plain `text` (what notifications
-  show) and `blocks` (what the channel shows).
+  show) and `blocks` (what the channel shows). The headline is a sentence with
+  the launching state and the sources named; the facts below it keep the codes
+  beside the names ("North Korea (KP)").
 * ``alertmanager``: Alertmanager's v2 API, a list of one alert. Its labels
   identify the launch, not the revision, so the updates of one launch refresh
   one Alertmanager alert instead of raising another.
@@ -31,7 +33,8 @@ import msgspec
 
 from schemas.deliveries import AlertDelivery
 from schemas.launches import FACT_FIELDS, Claim, LaunchAlert, LaunchFactFields, Place
-from schemas.vocabulary import AlertKind, MissileType, ReceiverKind
+from schemas.vocabulary import AlertKind, CountryCode, MissileType, ReceiverKind
+from services.enricher.correlation.alerts import country_name
 
 USER_AGENT = "launchwatch/0.1 (alert delivery; +https://github.com/launchwatch/launchwatch)"
 CLOUDEVENTS_SOURCE = "/launchwatch/enricher"
@@ -265,8 +268,15 @@ def facts_of(alert: LaunchAlert) -> list[tuple[str, str]]:
         value = getattr(alert, name)
         if value == _DEFAULTS[name] and name not in _ALWAYS_SHOWN:
             continue
-        facts.append((_LABELS.get(name, name.replace("_", " ").capitalize()), _text(value)))
+        shown = _country(value) if name == "country" else _text(value)
+        facts.append((_LABELS.get(name, name.replace("_", " ").capitalize()), shown))
     return facts
+
+
+def _country(code: CountryCode) -> str:
+    """ "North Korea (KP)": the name to read, and the code to filter on."""
+    name = country_name(code)
+    return name if name == code else f"{name} ({code})"
 
 
 def _weapon(alert: LaunchAlert) -> str:

@@ -74,7 +74,7 @@ def test_slack_gets_the_headline_the_facts_and_the_links() -> None:
     fields = {
         field["text"].split("\n")[0]: field["text"].split("\n")[1] for field in blocks[1]["fields"]
     }
-    assert fields["*Country*"] == "KP"
+    assert fields["*Country*"] == "North Korea (KP)", "the name to read, the code to filter"
     assert fields["*Weapon*"] == "ballistic (SRBM)"
     assert fields["*Date*"] == "2025-10-29"
     assert fields["*From*"] == "Sunan"
@@ -103,7 +103,7 @@ def test_alertmanager_labels_identify_the_launch_not_the_revision() -> None:
     assert annotations["revision"] == "3"
     assert annotations["changed"] == "count"
     assert annotations["article_urls"] == "https://news.example/a/3"
-    assert "Country: KP" in annotations["description"]
+    assert "Country: North Korea (KP)" in annotations["description"]
     assert third[0]["startsAt"] == "2025-10-29T12:00:00Z"
     assert third[0]["generatorURL"] == "https://news.example/a/3"
     assert "endsAt" not in third[0]
