@@ -359,7 +359,9 @@ NOT_THE_WEAPON_AFTER = re.compile(
 
 INTERCEPTING_AFTER = re.compile(
     r"^\W*(?:\w+\W+){0,4}?(?:intercept\w*|shot\s+down|shoots?\s+down|downed|destroyed"
-    r"|neutrali[sz]ed|knocked\s+out)\b",
+    r"|neutrali[sz]ed|knock(?:s|ed|ing)?\s+out|tak(?:es|ing)\s+out|took\s+out|taken\s+out"
+    r"|stop(?:s|ped|ping)?|engag(?:es|ed|ing)"
+    r"|at\s+(?:incoming\s+)?(?:[\w\-]+\s+){0,2}?(?:rockets|missiles|projectiles|drones))\b",
     _I,
 )
 TEST_TARGET = re.compile(
@@ -432,7 +434,11 @@ IMPACT_CUE = re.compile(
     r"|targets? in|inside|within)\s+(?:[\w\u2019'\-]+\s+){0,4}$",
     _I,
 )
-LAUNCHED_FROM = re.compile(r"^\s*(?:\w+\s+){0,3}?(?:from|by)\s+(?:the\s+|an?\s+)?$", _I)
+LAUNCHED_FROM = re.compile(
+    r"^\s*(?:\w+\s+){0,3}?(?:from|by)\s+(?:the\s+|an?\s+)?(?-i:[A-Z][\w\-]+\s+)?$", _I
+)
+"""The launcher named after the launch word ("fired from Yemen", "fired by Palestinian
+Islamic Jihad")."""
 
 ANAPHORA = re.compile(
     r"^(?:They|Those|These|That|It)\b|\b(?:those|these|that|the earlier|the previous) (?:\w+ )?"

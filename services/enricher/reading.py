@@ -68,14 +68,14 @@ class Reading:
             and (before is None or found.start < before)
             and not cues.AGAINST.search(self._prefix(found.start))
             and not cues.NOT_THE_WEAPON_AFTER.match(self._suffix(found.end))
-            and not self._is_interceptor(found)
+            and not self.is_interceptor(found)
         ]
 
     def _suffix(self, position: int) -> str:
         start = self.sentence.start
         return self.sentence.text[position - start : position - start + 60]
 
-    def _is_interceptor(self, found: Found) -> bool:
+    def is_interceptor(self, found: Found) -> bool:
         """An air-defence weapon that intercepted what was fired ("Iron Dome intercepted
         rockets"), unless the sentence is about an interceptor test against a target."""
         entry = found.entry

@@ -17,7 +17,7 @@ from dataclasses import replace
 from schemas import EntityKind
 from services.enricher.classification import LEAD_SENTENCES as LEAD
 from services.enricher.facts.context import Fact, FactContext, event_part, span
-from services.enricher.facts.roles import country_of, is_targeted, launcher
+from services.enricher.facts.roles import country_of, is_targeted, launcher, responsible, speaks
 from services.enricher.gazetteer import Actor, Found, Official, Weapon
 from services.enricher.recognition import Reading
 
@@ -31,7 +31,23 @@ def extract(context: FactContext) -> Fact[str] | None:
         found = launcher(reading, reading.founds) or launcher(reading, _restored(context, reading))
         if found is not None:
             return _fact(reading, found)
-    return _by_platform_or_weapon(context) or _fallback(context)
+    return _owned(context) or _by_platform_or_weapon(context) or _fallback(context)
+
+
+def _owned(context: FactContext) -> Fact[str] | None:
+    """A state the article says took responsibility for the attack, in the headline or the
+    lead, when no launch sentence names a launcher by its role."""
+    for reading in context.readings:
+        if reading.in_text and reading.sentence.index >= LEAD:
+            continue
+        if reading in context.passing:
+            continue
+        found = responsible(reading, reading.founds) or responsible(
+            reading, _restored(context, reading)
+        )
+        if found is not None:
+            return _fact(reading, found)
+    return None
 
 
 def _stating(context: FactContext) -> list[Reading]:
@@ -102,7 +118,10 @@ def _fallback(context: FactContext) -> Fact[str] | None:
     actors = [
         f
         for f in primary.founds or _restored(context, primary)
-        if f.kind is EntityKind.ACTOR and event_part(primary, f) and not is_targeted(primary, f)
+        if f.kind is EntityKind.ACTOR
+        and event_part(primary, f)
+        and not is_targeted(primary, f)
+        and not speaks(primary, f)
     ]
     if actors:
         return _fact(primary, actors[0])

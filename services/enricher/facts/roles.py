@@ -21,7 +21,7 @@ from services.enricher.recognition import Reading
 _I = re.IGNORECASE
 
 REACTING = re.compile(
-    r"\b(?:said|says|stated|reported|reports|announced|confirmed|claim(?:s|ed)?|believ\w*"
+    r"\b(?:said|says|saying|stated|reported|reports|reporting|announced|confirmed|claim(?:s|ed)?|believ\w*"
     r"|estimated|detected|spotted|tracked|condemn\w*|denounc\w*|critici[sz]\w*|protest\w*"
     r"|urged|urges|called|warned|accused|responded|reacted|voiced|expressed|slammed|according)\b",
     _I,
@@ -83,12 +83,48 @@ _DIRECT_SUBJECT = re.compile(
 test-fired", "Air Force Global Strike Command launched")."""
 
 
+_RESPONSIBLE_AFTER = re.compile(
+    r"^(?:[\u2019']s)?\s+(?:[\w\-]+\s+){0,3}?(?:(?:later|has|have|had|quickly)\s+)?"
+    r"(?:(?:claim|accept|assume|admit)(?:s|ed|ing|ted|ting)?|took|tak(?:es|ing))\s+(?:full\s+)?"
+    r"responsibility\b"
+    r"|^(?:[\u2019']s)?\s+(?:[\w\-]+\s+){0,3}?(?:said|says|admitted|admits)\s+(?:that\s+)?"
+    r"(?:it|they)\s+(?:was|were|is|are)\s+responsible\b",
+    _I,
+)
+"""A state (or its force) owning the attack: "Iran later taking responsibility for the
+strike", "the Revolutionary Guard claimed responsibility", "Iran says it was responsible"."""
+
+_SPEAKER_AFTER = re.compile(
+    r"^(?:[\u2019']s)?\s+(?:[\w\-]+\s+){0,2}?(?:said|says|saying|told|telling|reported"
+    r"|reporting|stated|confirmed|according)\b",
+    _I,
+)
+"""A state named as the one speaking ("an Iraqi official saying ..."): a witness."""
+
+
+def responsible(reading: Reading, founds: list[Found]) -> Found | None:
+    """The state the sentence says owned the attack, if it says so."""
+    base, text = reading.sentence.start, reading.sentence.text
+    for found in founds:
+        if found.kind is EntityKind.ACTOR and _RESPONSIBLE_AFTER.match(
+            text[found.end - base : found.end - base + 80]
+        ):
+            return found
+    return None
+
+
+def speaks(reading: Reading, found: Found) -> bool:
+    """The state is named as a speaker or source of the report."""
+    base, text = reading.sentence.start, reading.sentence.text
+    return bool(_SPEAKER_AFTER.match(text[found.end - base : found.end - base + 60]))
+
+
 def launcher(reading: Reading, founds: list[Found]) -> Found | None:
     """The state or organ the sentence makes the launcher, if its roles say so."""
     if reading.realis_at is None:
         return None
     text, base = reading.sentence.text, reading.sentence.start
-    trigger = reading.realis_at
+    trigger = _attack_trigger(reading, founds, reading.realis_at)
     actors = [f for f in founds if f.kind is EntityKind.ACTOR and event_part(reading, f)]
     for index, found in enumerate(actors):  # "launched from Yemen", "the test by Pyongyang"
         between = text[trigger - base : found.start - base]
@@ -118,6 +154,30 @@ def launcher(reading: Reading, founds: list[Found]) -> Found | None:
     ):
         chosen = subjects[index - 1]
     return chosen
+
+
+_LAUNCHED_DEFENCE = re.compile(r"^\s*(?:(?:its|their|the|an?)\s+)?(?:[\w\-]+\s+){0,2}?$", _I)
+
+
+def _attack_trigger(reading: Reading, founds: list[Found], trigger: int) -> int:
+    """The launch word of the attack, when the first one launches the defence.
+
+    "Israel launched its Iron Dome batteries at rockets fired by Islamic Jihad":
+    the interceptors were launched at the rockets, and the rockets' launch word
+    ("fired by") names who attacked.
+    """
+    base, text = reading.sentence.start, reading.sentence.text
+    for found in founds:
+        if found.start <= trigger or not reading.is_interceptor(found):
+            continue
+        after_word = cues.TRIGGER.match(text, trigger - base)
+        if after_word is None or not _LAUNCHED_DEFENCE.match(
+            text[after_word.end() : found.start - base]
+        ):
+            continue
+        later = cues.TRIGGER.search(text, found.end - base)
+        return base + later.start() if later else trigger
+    return trigger
 
 
 def is_targeted(reading: Reading, found: Found) -> bool:

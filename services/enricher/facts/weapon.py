@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from schemas import MissileType
+from services.enricher import cues
 from services.enricher.facts.context import (
     Evidence,
     Fact,
@@ -19,7 +20,7 @@ from services.enricher.facts.context import (
     span,
 )
 from services.enricher.facts.detected import detected_missiles, reaches_orbit
-from services.enricher.gazetteer import Weapon
+from services.enricher.gazetteer import Found, Weapon
 from services.enricher.recognition import Reading, specific_type
 
 
@@ -27,9 +28,12 @@ def extract_names(context: FactContext) -> Fact[tuple[str, ...]] | None:
     """The named weapon systems (not descriptions) of the launch, in the order named."""
     names: list[str] = []
     evidence = Evidence()
+    defended = _defended(context)
     for reading in context.event:
         for found in reading.weapons(before=reading.passing_at):
             entry = found.entry
+            if defended and _is_defence(found):
+                continue
             if isinstance(entry, Weapon) and not entry.descriptive and entry.name not in names:
                 names.append(entry.name)
                 evidence.add(reading, found.start, found.end, found.text)
@@ -44,6 +48,8 @@ def extract_type(context: FactContext) -> Fact[MissileType] | None:
     report says were shot down give the type (never the interceptor's).
     """
     named = _named_type(context)
+    if named is not None and named.value is MissileType.SURFACE_TO_AIR and _defended(context):
+        named = None
     missile_type = named.value if named else MissileType.UNKNOWN
     if missile_type in (MissileType.UNKNOWN, MissileType.BALLISTIC) and _from_description(
         context, missile_type
@@ -62,6 +68,25 @@ def extract_type(context: FactContext) -> Fact[MissileType] | None:
         if _rockets_fired(context.event[0]):
             return Fact(MissileType.ARTILLERY_ROCKET)
     return named
+
+
+def _defended(context: FactContext) -> bool:
+    """An interception report: some launch sentence has an air defence meet the fire
+    ("Iron Dome intercepted rockets"). Its defence systems, wherever named, are not what
+    was launched; an interceptor test against a target is no such report."""
+    defences = [
+        (reading, found)
+        for reading in context.event
+        for found in reading.founds
+        if _is_defence(found)
+    ]
+    tested = any(cues.TEST_TARGET.search(reading.sentence.text) for reading, _ in defences)
+    return not tested and any(reading.is_interceptor(found) for reading, found in defences)
+
+
+def _is_defence(found: Found) -> bool:
+    entry = found.entry
+    return isinstance(entry, Weapon) and entry.missile_type is MissileType.SURFACE_TO_AIR
 
 
 def _first_ballistic(readings: list[Reading]) -> Fact[MissileType] | None:

@@ -69,6 +69,19 @@ def country(text: str, title: str | None = None) -> str | None:
             "on Wednesday, according to South Korean and Japanese officials.",
             "KP",
         ),
+        # The defence launched at the rockets; the rockets' launch word names the attacker.
+        (
+            "Israel launched its Iron Dome interceptors on Wednesday night at rockets fired by "
+            "Palestinian Islamic Jihad from the Gaza Strip.",
+            "PS",
+        ),
+        # The state that took responsibility launched; the official "saying" is a witness.
+        (
+            "A missile barrage landed near an airbase outside Erbil, Iraq, with Iran later "
+            "taking responsibility for the attack. At first an Iraqi official was saying that "
+            "the base had been hit by several missiles fired on Wednesday.",
+            "IR",
+        ),
     ],
 )
 def test_the_state_that_fired(text: str, expected: str) -> None:

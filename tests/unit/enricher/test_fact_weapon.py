@@ -16,6 +16,16 @@ def test_an_interception_report_types_the_attacking_missile() -> None:
     assert launch.count == 2
 
 
+def test_an_air_defence_that_stops_rockets_is_not_what_was_launched() -> None:
+    launch = launch_of(
+        "Militants in Gaza fired a barrage of rockets at southern Israel on Wednesday night. "
+        "Israel's Iron Dome stops most of the rockets over Sderot, the army said. Several "
+        "Iron Dome interceptor missiles were seen engaging incoming rockets.",
+    )
+    assert launch.missile_type is MissileType.ARTILLERY_ROCKET
+    assert launch.weapon_names == ()
+
+
 def test_an_interceptor_test_with_no_attacker_is_surface_to_air() -> None:
     launch = launch_of(
         "Israel successfully tested its Arrow 3 interceptor against a target missile on "
