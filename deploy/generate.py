@@ -14,6 +14,8 @@ is made in the registry and reaches the cluster by regenerating:
 Each service, and the CLI, is a Strimzi KafkaUser (SCRAM-SHA-512) holding only
 the ACLs of `deploy/access.py`; Strimzi keeps its password in a Secret of the
 same name, which the service's pod mounts as LAUNCHWATCH_KAFKA_SASL_PASSWORD_FILE.
+The same users and grants are written for the compose `secured` profile
+(`deploy/kafka/compose-acls.txt`).
 
 Topics are created with three replicas and `min.insync.replicas=2`, so a write
 acknowledged by all in-sync replicas (`acks=all`, as every launchwatch producer
@@ -37,6 +39,7 @@ from deploy.monitoring import MONITORING_FILE, monitoring_yaml
 
 KAFKA_TOPICS_FILE = Path(__file__).resolve().parent / "k8s" / "base" / "kafka-topics.yaml"
 KAFKA_USERS_FILE = KAFKA_TOPICS_FILE.with_name("kafka-users.yaml")
+COMPOSE_ACLS_FILE = Path(__file__).resolve().parent / "kafka" / "compose-acls.txt"
 STRIMZI_API_VERSION = "kafka.strimzi.io/v1beta2"
 STRIMZI_CLUSTER = "launchwatch"
 """Name of the Strimzi `Kafka` resource the topics belong to (label strimzi.io/cluster)."""
@@ -128,6 +131,21 @@ def kafka_users_yaml(prefix: str = "") -> str:
     return header + body
 
 
+def compose_acls_txt() -> str:
+    """The same grants for the compose `secured` profile, one per line, for kafka-acls.sh
+    (deploy/kafka/compose-secured.sh): user, resource type, pattern, name, operations."""
+    lines = [
+        HEADER.replace("topic registry (schemas/topics.py)", "registry and deploy/access.py"),
+        "# user resource-type pattern name operations\n",
+    ]
+    for user in USERS:
+        for grant in grants(user):
+            operations = ",".join(grant.operations)
+            fields = (user_name(user), grant.resource_type, grant.pattern, grant.name, operations)
+            lines.append(" ".join(fields) + "\n")
+    return "".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
@@ -144,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.output == KAFKA_TOPICS_FILE:
         files[KAFKA_USERS_FILE] = kafka_users_yaml(args.prefix)
         files[MONITORING_FILE] = monitoring_yaml()
+        files[COMPOSE_ACLS_FILE] = compose_acls_txt()
     stale = 0
     for path, wanted in files.items():
         if args.check:

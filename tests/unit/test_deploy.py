@@ -37,7 +37,7 @@ import yaml
 from prometheus_client import REGISTRY
 from prometheus_client.metrics import MetricWrapperBase
 
-from deploy import generate, monitoring
+from deploy import access, generate, monitoring
 from schemas import TOPICS, FeedStatus, topic_named
 from services.catalog import SERVICES
 from services.cli import build_parser
@@ -384,30 +384,55 @@ def test_stream_services_can_be_scaled() -> None:
 
 def test_stream_services_start_once_the_topics_exist() -> None:
     services = compose_services()
-    creators = [
-        name
+    creators = {
+        name: s.get("profiles", [])
         for name, s in services.items()
         if is_launchwatch(s) and s.get("command", [])[:2] == ["topics", "create"]
-    ]
-    assert creators == ["topics"]
+    }
+    assert creators == {"topics": [], "secured-topics": ["secured"]}
     assert services["topics"]["depends_on"]["kafka"]["condition"] == "service_healthy"
     assert services["topics"].get("restart") == "no"
+    creator_of = {tuple(profiles): name for name, profiles in creators.items()}
     for name, service in services.items():
         command = service.get("command", [])
         if is_launchwatch(service) and (stream_service_of(command) or command[0] == "feeds"):
-            condition = service["depends_on"]["topics"]["condition"]
+            creator = creator_of[tuple(service.get("profiles", []))]
+            condition = service["depends_on"][creator]["condition"]
             assert condition == "service_completed_successfully", name
+
+
+def listener_protocols(listeners: str, protocol_map: str) -> dict[str, str]:
+    """Advertised address -> security protocol, from Kafka's listener settings."""
+    protocols = dict(item.split(":", 1) for item in protocol_map.split(","))
+    return {
+        address.removeprefix("//"): protocols[listener]
+        for listener, address in (item.split(":", 1) for item in listeners.split(","))
+    }
+
+
+def secured_broker_settings() -> dict[str, str]:
+    """The properties compose-secured.sh writes, as far as the compose file relies on them."""
+    script = (DEPLOY / "kafka" / "compose-secured.sh").read_text(encoding="utf-8")
+    return dict(re.findall(r"^([a-z.]+)=(.*)$", script, re.MULTILINE))
 
 
 def test_every_launchwatch_process_reaches_the_compose_broker() -> None:
     kafka = compose_services()["kafka"]["environment"]
-    advertised = dict(
-        reversed(item.split("://", 1)) for item in kafka["KAFKA_ADVERTISED_LISTENERS"].split(",")
+    secured = secured_broker_settings()
+    advertised = listener_protocols(
+        kafka["KAFKA_ADVERTISED_LISTENERS"], kafka["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"]
+    ) | listener_protocols(
+        secured["advertised.listeners"], secured["listener.security.protocol.map"]
     )
     for name, service in compose_services().items():
         if is_launchwatch(service) and service["command"][0] != "sample-site":
-            bootstrap = environment(service).get("LAUNCHWATCH_KAFKA_BOOTSTRAP")
-            assert advertised.get(str(bootstrap)) == "PLAINTEXT", name
+            env = environment(service)
+            bootstrap = env.get("LAUNCHWATCH_KAFKA_BOOTSTRAP")
+            protocol = env.get("LAUNCHWATCH_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
+            assert advertised.get(str(bootstrap)) == protocol, name
+            host = str(bootstrap).split(":")[0]
+            assert host in compose_services(), name
+            assert compose_services()[host].get("profiles", []) == service.get("profiles", [])
 
 
 def test_kafka_image_is_the_broker_version_the_tests_run() -> None:
@@ -437,6 +462,11 @@ def test_compose_environment_names_are_settings_of_the_service() -> None:
         env = environment(service)
         names = {k for k in env if k.startswith("LAUNCHWATCH_")}
         assert names == set(env), f"{name}: only LAUNCHWATCH_* variables are read"
+        for variable in MOUNTED_FILE_SETTINGS:  # files that exist in the container only
+            path = env.pop(variable, None)
+            if path is not None:
+                mounts = [str(v).split(":")[1] for v in service.get("volumes", [])]
+                assert any(path.startswith(m + "/") for m in mounts), f"{name}: {path}"
         stream = stream_service_of(service["command"])
         types: list[type[Any]] = [RuntimeSettings]
         if stream is not None:
@@ -517,6 +547,80 @@ def test_long_running_services_have_healthchecks() -> None:
             assert check.get("disable") is True, name
         else:
             assert check.get("test"), f"{name} has no health check"
+
+
+def secured_users() -> dict[str, str]:
+    users = compose_services()["kafka-secured"]["environment"]["LAUNCHWATCH_KAFKA_SCRAM_USERS"]
+    return dict(pair.split("=", 1) for pair in users.split(","))
+
+
+def test_the_secured_profile_runs_each_user_with_only_its_grants() -> None:
+    services = compose_services()
+    assert set(secured_users()) == {"admin"} | {generate.user_name(u) for u in access.USERS}
+    acls = (DEPLOY / "kafka" / "compose-acls.txt").read_text(encoding="utf-8")
+    assert acls == generate.compose_acls_txt(), "run python deploy/generate.py"
+    granted = {line.split()[0] for line in acls.splitlines() if not line.startswith("#")}
+    assert granted == set(secured_users()) - {"admin"}, "admin is the super user, no one else"
+    profiled = {name for name, s in services.items() if s.get("profiles") == ["secured"]}
+    assert profiled == {"kafka-secured", "kafka-secured-acls", "secured-topics", "secured-feeds"}
+    for name in profiled:
+        env = environment(services[name])
+        user = env.get("LAUNCHWATCH_KAFKA_SASL_USERNAME")
+        if user is not None:
+            assert env["LAUNCHWATCH_KAFKA_SASL_PASSWORD"] == secured_users()[user], name
+    assert environment(services["secured-topics"])["LAUNCHWATCH_KAFKA_SASL_USERNAME"] == "admin"
+    cli = environment(services["secured-feeds"])["LAUNCHWATCH_KAFKA_SASL_USERNAME"]
+    assert cli == generate.user_name("cli"), "the CLI proves a least-privilege user gets in"
+    guide = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    assert "docker compose --profile secured up" in guide
+
+
+def test_the_secured_broker_is_set_up_before_anything_uses_it() -> None:
+    services = compose_services()
+    script = "./deploy/kafka:/opt/launchwatch:ro"
+    for name, mode in (("kafka-secured", "broker"), ("kafka-secured-acls", "acls")):
+        assert services[name]["image"] == services["kafka"]["image"]
+        assert script in services[name]["volumes"]
+        assert services[name]["entrypoint"] == [
+            "/bin/bash",
+            "/opt/launchwatch/compose-secured.sh",
+            mode,
+        ]
+    chain = [("kafka-secured-acls", "kafka-secured", "service_healthy")]
+    chain += [("secured-topics", "kafka-secured-acls", "service_completed_successfully")]
+    chain += [("secured-feeds", "secured-topics", "service_completed_successfully")]
+    for name, before, condition in chain:
+        assert services[name]["depends_on"][before]["condition"] == condition, name
+    subprocess.run(["bash", "-n", str(DEPLOY / "kafka" / "compose-secured.sh")], check=True)
+
+
+def test_the_secured_broker_serves_its_ca_and_its_listeners_where_compose_says() -> None:
+    services = compose_services()
+    settings = secured_broker_settings()
+    (data,) = [v for v in services["kafka-secured"]["volumes"] if v.startswith("kafka-secured-")]
+    volume, broker_path = data.split(":")
+    assert volume in compose()["volumes"]
+    script = (DEPLOY / "kafka" / "compose-secured.sh").read_text(encoding="utf-8")
+    assert f"data={broker_path}\n" in script
+    for name in ("secured-topics", "secured-feeds"):
+        (mount,) = [v for v in services[name]["volumes"] if v.startswith(volume + ":")]
+        client_path = mount.split(":")[1]
+        cafile = environment(services[name])["LAUNCHWATCH_KAFKA_SSL_CAFILE"]
+        # The script writes the CA to $data/ca/ca.pem; the client sees $data at its mount.
+        assert cafile == f"{client_path}/ca/ca.pem", name
+        assert mount.endswith(":ro"), "clients only read the broker's volume"
+    assert "keytool -exportcert -rfc -alias ca" in script
+    assert '-file "$data/ca/ca.pem"' in script
+    published = {str(p).rsplit(":", 1)[-1] for p in services["kafka-secured"]["ports"]}
+    external = listener_protocols(
+        settings["advertised.listeners"], settings["listener.security.protocol.map"]
+    )
+    assert external == {"kafka-secured:9092": "SASL_SSL", "localhost:9095": "SASL_SSL"}
+    assert published == {"9095"}
+    check = " ".join(services["kafka-secured"]["healthcheck"]["test"])
+    assert "--bootstrap-server localhost:9095" in check
+    assert settings["allow.everyone.if.no.acl.found"] == "false"
+    assert settings["authorizer.class.name"].endswith("StandardAuthorizer")
 
 
 def test_files_mounted_into_containers_exist() -> None:
@@ -1073,7 +1177,6 @@ def test_prometheus_operator_resources_are_generated_from_the_rules_file() -> No
     jsonschema.validate(rule["spec"], OPERATOR_RULE)
     plain = read_yaml(DEPLOY / "prometheus" / "rules" / "launchwatch.yml")["groups"]
     assert rule["spec"]["groups"] == plain
-    assert generate.main(["--check"]) == 0
 
 
 def test_the_service_monitor_scrapes_every_service_under_its_compose_job_name() -> None:
