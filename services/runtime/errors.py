@@ -4,8 +4,10 @@
     ├── ConfigurationError      a setting is missing or malformed; the process exits 2
     ├── TransportError          the broker refused or could not be reached; the process
     │                           exits non-zero without committing, so nothing is lost
-    │   └── PartitionLost       a partition moved to another member before its work
+    │   ├── PartitionLost       a partition moved to another member before its work
     │                           was committed; that member reads it again
+    │   └── MemberFenced        another process joined the group under this replica's
+    │                           instance id; this one stops cleanly (exit 0)
     └── MessageError            one message cannot be processed; it goes to `<topic>.dlq`
         ├── MessageTooLarge     an output exceeds the size its topic accepts
         └── RejectMessage       a handler's verdict: this input can never be processed
@@ -33,6 +35,14 @@ class TransportError(LaunchwatchError):
 
 class PartitionLost(TransportError):
     """The group took a partition away before its position was committed."""
+
+
+class MemberFenced(TransportError):
+    """A newer process holds this replica's group instance id: this one must stop.
+
+    Not a failure of the broker or of this process: restarting it would only
+    take the id back and fence the newer one in turn.
+    """
 
 
 class MessageError(LaunchwatchError):

@@ -42,9 +42,10 @@ from aiokafka.errors import (
 
 from schemas import TOPICS, Topic
 from services.runtime import kafka_admin
-from services.runtime.errors import PartitionLost, TransportError
+from services.runtime.errors import MemberFenced, PartitionLost, TransportError
 from services.runtime.kafka_connect import reason, started
 from services.runtime.kafka_security import KafkaSecurity
+from services.runtime.kafka_static import StaticMembership, hold_instance_id
 from services.runtime.records import ConsumedRecord, OutgoingRecord, TopicPartition
 from services.runtime.transport import Publisher, RebalanceHooks, Subscription, Transport
 
@@ -69,6 +70,8 @@ class KafkaOptions:
     connect_timeout_s: float = 15.0
     """Longest wait for a client to reach the cluster before a clear error."""
     security: KafkaSecurity = dataclasses.field(default_factory=KafkaSecurity)
+    group_instance_id: str | None = None
+    """This replica's stable id in every group it joins (static membership); None: dynamic."""
 
 
 class KafkaTransport(Transport):
@@ -116,6 +119,7 @@ class KafkaTransport(Transport):
             request_timeout_ms=int(self.options.request_timeout_s * 1000) + 5000,
             max_partition_fetch_bytes=MAX_REQUEST_BYTES,
             fetch_max_bytes=4 * MAX_REQUEST_BYTES,
+            group_instance_id=self.options.group_instance_id if group_id else None,
         )
 
     async def subscribe(
@@ -237,6 +241,7 @@ class KafkaSubscription(Subscription):
         self._positions: dict[TopicPartition, int] = {}
         self._shared_producer: AIOKafkaProducer | None = None
         self._transactional: dict[TopicPartition, AIOKafkaProducer] = {}
+        self._membership: StaticMembership | None = None
 
     async def start(self, topics: Sequence[str]) -> None:
         if not self._exactly_once:
@@ -244,6 +249,9 @@ class KafkaSubscription(Subscription):
             await self._transport.start_client(self._shared_producer)
         self._consumer.subscribe(list(topics), listener=_Listener(self))
         await self._transport.start_client(self._consumer)
+        instance_id = self._transport.options.group_instance_id
+        if instance_id:
+            self._membership = hold_instance_id(self._consumer, instance_id)
 
     async def assigned(self, partitions: frozenset[TopicPartition]) -> None:
         """Start (and so fence older holders of) new partitions' transactional ids, then
@@ -274,6 +282,8 @@ class KafkaSubscription(Subscription):
             )
         except KafkaError as error:
             raise TransportError(f"fetch failed: {reason(error)}") from error
+        if self._membership is not None and self._membership.fenced:
+            raise MemberFenced(self._membership.fenced)
         records: list[ConsumedRecord] = []
         for tp in sorted(batches):
             records.extend(_record(message) for message in batches[tp])

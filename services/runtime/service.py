@@ -23,7 +23,7 @@ import socket
 from typing import Any, TypeVar
 
 from schemas import Message
-from services.runtime.errors import ConfigurationError, TransportError
+from services.runtime.errors import ConfigurationError, MemberFenced, TransportError
 from services.runtime.health import HealthServer, check_bindable
 from services.runtime.http import AppServer, with_probes
 from services.runtime.kafka import KafkaOptions, KafkaTransport
@@ -61,6 +61,7 @@ def kafka_transport(settings: RuntimeSettings) -> KafkaTransport:
             replication_factor=settings.replication_factor,
             connect_timeout_s=settings.kafka_connect_timeout_s,
             security=settings.kafka_security(),
+            group_instance_id=settings.instance_id(),
         ),
     )
 
@@ -245,6 +246,9 @@ async def _until_done(work: asyncio.Task[None], stop: asyncio.Event, grace_s: fl
             return EXIT_OK
     try:
         work.result()
+    except MemberFenced as error:
+        log.warning("stopping: this replica's group instance id was taken over (%s)", error)
+        return EXIT_OK
     except TransportError as error:
         log.error("broker failure, exiting without committing: %s", error)
         return EXIT_BROKER

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import re
+import socket
 import types
 import typing
 from collections.abc import Mapping
@@ -31,6 +33,9 @@ ENV_PREFIX = "LAUNCHWATCH_"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
+
+_INSTANCE_ID = re.compile(r"[A-Za-z0-9._-]{1,249}")
+"""What Kafka accepts as a group instance id."""
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 COMPRESSIONS = ("zstd", "lz4", "gzip", "snappy", "none")
@@ -102,6 +107,11 @@ class RuntimeSettings:
     topic_prefix: str = setting("", "prefix of every topic name, to share a cluster")
     group_id: str | None = setting(None, "consumer group; default launchwatch-<service>")
     client_id: str | None = setting(None, "Kafka client id; default <service>-<hostname>")
+    group_instance_id: str = setting(
+        "",
+        "stable id of this replica for static group membership (the pod name in Kubernetes;"
+        " {hostname} is replaced by the host name); empty = dynamic membership",
+    )
     exactly_once: bool | None = setting(
         None, "Kafka transactions per input partition; default per service"
     )
@@ -121,6 +131,18 @@ class RuntimeSettings:
     def check(self) -> None:
         """Checks across fields, run by `load` after each value passed its own."""
         self.kafka_security().check()
+        instance = self.instance_id()
+        if instance is not None and not _INSTANCE_ID.fullmatch(instance):
+            raise ConfigurationError(
+                f"{env_name('group_instance_id')} ({flag_name('group_instance_id')}): "
+                f"{instance!r} is not valid; accepts up to 249 letters, digits, '.', '_' and '-'"
+                " (a pod name, a host name)"
+            )
+
+    def instance_id(self) -> str | None:
+        """This replica's group instance id, ``{hostname}`` filled in; None when dynamic."""
+        value = self.group_instance_id.strip().replace("{hostname}", socket.gethostname())
+        return value or None
 
     def kafka_security(self) -> KafkaSecurity:
         return KafkaSecurity(

@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 
 from services.runtime import ConfigurationError
+from services.runtime.service import kafka_transport
 from services.runtime.settings import RuntimeSettings, add_arguments, load, settings_table
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "settings.md"
+BOOTSTRAP = {"LAUNCHWATCH_KAFKA_BOOTSTRAP": "kafka:9092"}
 
 
 def parse(*argv: str) -> argparse.Namespace:
@@ -267,3 +269,22 @@ def test_a_misspelt_variable_warns_with_the_closest_name() -> None:
     )
     assert "LAUNCHWATCH_POLL_MIN is not a launchwatch setting" in result.stderr
     assert "did you mean LAUNCHWATCH_POLL_MIN_S?" in result.stderr
+
+
+def test_the_group_instance_id_is_dynamic_by_default_and_fills_in_the_host_name() -> None:
+    assert load(RuntimeSettings, parse(), {}).instance_id() is None
+    pod = {"LAUNCHWATCH_GROUP_INSTANCE_ID": "enricher-7d9f-x2kq4"}
+    assert load(RuntimeSettings, parse(), pod).instance_id() == "enricher-7d9f-x2kq4"
+    replica = load(RuntimeSettings, parse("--group-instance-id", "parser-{hostname}"), {})
+    assert replica.instance_id() == f"parser-{socket.gethostname()}"
+    transport = kafka_transport(load(RuntimeSettings, parse(), {**pod, **BOOTSTRAP}))
+    assert transport.options.group_instance_id == "enricher-7d9f-x2kq4"
+    assert (
+        kafka_transport(load(RuntimeSettings, parse(), BOOTSTRAP)).options.group_instance_id is None
+    )
+
+
+@pytest.mark.parametrize("value", ["two words", "pod/1", "x" * 250])
+def test_a_group_instance_id_kafka_would_refuse_stops_the_process(value: str) -> None:
+    with pytest.raises(ConfigurationError, match=r"GROUP_INSTANCE_ID.*letters, digits"):
+        load(RuntimeSettings, parse(), {"LAUNCHWATCH_GROUP_INSTANCE_ID": value})
