@@ -13,7 +13,7 @@ away when they disagree, and a fact that either of them lacks counts nothing.
 | launch date, stated | +3 same day, +1 a day apart | apart |
 | launch date, inferred | +1 when 0-7 days after the event's | apart |
 | missile type | +2 | -4 |
-| range class | +2 | -5 |
+| range class | +2 | -5; -2 on the same stated day, no weapon or site clashing |
 | weapon names | +3 one shared | -3 none shared |
 | launch site | +1 | -6 far apart; -3 two names, no coordinates |
 | impact area | +1 | -1 |
@@ -24,7 +24,9 @@ one (no evidence span) a guess. Time zones and "yesterday" move a date by one
 day, never by two, and a report without a stated date is published 0-7 days
 after the launch. Unknown types, and two names for one vehicle (ballistic and
 hypersonic, ballistic and space launch, ballistic and artillery rocket), count
-0. An SRBM and an ICBM a day apart are two launches. Weapon names are specific,
+0. An SRBM and an ICBM a day apart are two launches; on the same stated day, with
+no weapon name or site against it, a class clash is mostly an early estimate (a
+"medium-range" missile later named an ICBM) and weighs less. Weapon names are specific,
 but one system has several. A sea or zone is where a missile flew or fell, not
 a site, so it never counts against a site; two sites far apart are two
 launches unless the range class or the weapon says it was one salvo. Impact
@@ -88,16 +90,23 @@ def agreement(
     dated = _date_score(event.launch_date, facts.launch_date, "launch_date" in stated)
     if dated is None:
         return None
+    names = _names_score(event.weapon_names, facts.weapon_names)
+    site = _site_score(event.location, facts.location)
+    same_day = dated == SAME_DAY and names >= 0 and site >= 0
     return (
         dated
         + _country_score({event.country, *countries} - {None}, facts.country, "country" in stated)
         + _type_score(event.missile_type, facts.missile_type)
-        + _pair(event.range_class, facts.range_class, agree=2, disagree=-5)
-        + _names_score(event.weapon_names, facts.weapon_names)
-        + _site_score(event.location, facts.location)
+        + _pair(event.range_class, facts.range_class, agree=2, disagree=-2 if same_day else -5)
+        + names
+        + site
         + _place_score(event.impact_area, facts.impact_area)
         + _pair(event.count, facts.count, agree=1, disagree=0)
     )
+
+
+SAME_DAY = 3
+"""The date score of a stated date on the event's day."""
 
 
 def _date_score(event: date | None, report: date | None, stated: bool) -> int | None:
@@ -106,7 +115,7 @@ def _date_score(event: date | None, report: date | None, stated: bool) -> int | 
     if not stated:
         return 1 if -1 <= (report - event).days <= OPEN_DAYS else None
     gap = abs((report - event).days)
-    return {0: 3, 1: 1}.get(gap)
+    return {0: SAME_DAY, 1: 1}.get(gap)
 
 
 def _country_score(event: Collection[str | None], report: str | None, stated: bool) -> int:

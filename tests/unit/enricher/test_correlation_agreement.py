@@ -84,6 +84,30 @@ def test_an_srbm_in_the_evening_and_an_icbm_next_morning_stay_apart() -> None:
     assert len(book.events) == 2
 
 
+def test_early_range_estimates_of_one_day_join() -> None:
+    """A first report's "medium-range" estimate, later reports' ICBM: one launch, one alert."""
+    book = _events(
+        ("https://a.example/1", {"kind": BALLISTIC, "range_class": RangeClass.MRBM}),
+        ("https://b.example/2", {"kind": BALLISTIC, "range_class": RangeClass.ICBM}),
+        ("https://c.example/3", {"kind": BALLISTIC, "range_class": RangeClass.ICBM}),
+    )
+    assert [event.report_count for event in book.events] == [3]
+
+
+def test_a_range_clash_with_a_weapon_clash_on_one_day_stays_apart() -> None:
+    book = _events(
+        (
+            "https://a.example/1",
+            {"kind": BALLISTIC, "range_class": RangeClass.SRBM, "weapons": ("KN-23",)},
+        ),
+        (
+            "https://b.example/2",
+            {"kind": BALLISTIC, "range_class": RangeClass.ICBM, "weapons": ("Hwasong-17",)},
+        ),
+    )
+    assert len(book.events) == 2
+
+
 def test_two_weapons_on_consecutive_days_stay_apart() -> None:
     book = _events(
         ("https://a.example/1", {"kind": BALLISTIC, "weapons": ("Hwasong-17",)}),
