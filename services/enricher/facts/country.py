@@ -151,5 +151,15 @@ def _operates(reading: Reading, found: Found) -> bool:
     return isinstance(found.entry, Actor) and found.text.isupper() and found.text == "HMS"
 
 
+_NORTH_AND = re.compile(r"\bNorth\s+and\s+$", re.IGNORECASE)
+""""North and South Korea fired missiles": the first of a joint subject leads, and
+the elided name before "and South Korea" is the North's."""
+
+
 def _fact(reading: Reading, found: Found) -> Fact[str]:
+    base, text = reading.sentence.start, reading.sentence.text
+    north = _NORTH_AND.search(text[: found.start - base])
+    if north is not None and country_of(found) == "KR":
+        start = base + north.start()
+        return Fact("KP", span(reading, start, found.end, text[north.start() : found.end - base]))
     return Fact(country_of(found), span(reading, found.start, found.end, found.text))

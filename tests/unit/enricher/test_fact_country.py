@@ -69,6 +69,12 @@ def country(text: str, title: str | None = None) -> str | None:
             "on Wednesday, according to South Korean and Japanese officials.",
             "KP",
         ),
+        # "North and South Korea": the elided first name of a joint subject leads.
+        (
+            "North and South Korea fired missiles into the waters off each other's coasts "
+            "on Wednesday in a sharp escalation.",
+            "KP",
+        ),
         # The defence launched at the rockets; the rockets' launch word names the attacker.
         (
             "Israel launched its Iron Dome interceptors on Wednesday night at rockets fired by "
