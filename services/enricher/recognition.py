@@ -8,12 +8,14 @@ article level (`classification`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from schemas import Modality
 from services.enricher import cues
 from services.enricher.classification import LEAD_SENTENCES, classify, reason
+from services.enricher.dates import DateMention, Precision
 from services.enricher.furniture import ArticleFrame
 from services.enricher.gazetteer import Found, Weapon
 from services.enricher.reading import Reading, read_sentence
@@ -89,7 +91,7 @@ def recognise(
         if continues_mention:
             result.mentions.append(reading)
         elif reading.is_candidate or _speaks_of_launch(reading):
-            if _is_other_launch(reading, primary_day.day if primary_day else None, primary_type):
+            if _is_other_launch(reading, primary_day, primary_type):
                 result.mentions.append(reading)
             else:
                 result.event.append(reading)
@@ -134,21 +136,60 @@ def _dates_news_first(reading: Reading, passing_at: int) -> bool:
     )
 
 
-def _is_other_launch(reading: Reading, day: date | None, kind: str | None) -> bool:
+def _is_other_launch(reading: Reading, news: DateMention | None, kind: str | None) -> bool:
     """Speaks of another launch than the news: an earlier one named first ("days after
     its launch of ..."), another day or another type. A sentence that states its launch
     and dates before such a clause ("fired ... on Tuesday, less than a week after it
-    launched ...") tells the news; "the tests came days after ..." tells the earlier one."""
+    launched ...") tells the news; "the tests came days after ..." tells the earlier one.
+
+    Relative words ("yesterday", "last night") may be a day off the news's own day
+    (read against another day, or across midnight); a launch stated on a day the
+    article names outright ("On Wednesday it launched" beside the news's "on
+    Thursday") is another launch."""
     if reading.passing_at is not None and not _dates_news_first(reading, reading.passing_at):
         return True
     mention = reading.best_day()
-    if day and mention and mention.day and abs((mention.day - day).days) > 1:
-        return True
+    day = news.day if news else None
+    if day and mention and mention.day:
+        gap = abs((mention.day - day).days)
+        if gap > 1 or (
+            gap == 1
+            and reading.is_candidate
+            and news is not None
+            and _named_day(reading, mention)
+            and _named_day(None, news)
+        ):
+            return True
     if reading.is_candidate and kind:
         other = _specific_type(reading.weapons(before=reading.passing_at))
         if other and not compatible_types(other, kind):
             return True
     return False
+
+
+_NAMED_DAY = re.compile(
+    r"\b(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep"
+    r"|Oct|Nov|Dec|\d{4}-\d{2}-\d{2})",
+    re.IGNORECASE,
+)
+
+
+_OTHER_ZONE_BEFORE = re.compile(
+    r"(?:\b(?:GMT|UTC|Zulu|[ECMP][SD]?T)|\btime|\d{4}\s*Z|[(/])[\s,]*(?:on\s+)?$", re.IGNORECASE
+)
+"""A day given with a clock time in another zone ("(2210 GMT on Wednesday)"): the same
+moment as the local day beside it."""
+
+
+def _named_day(reading: Reading | None, mention: DateMention) -> bool:
+    """A day named outright (a weekday or a calendar date), not relative to another
+    day nor the equivalent of a local time in another zone."""
+    if mention.precision < Precision.RELATIVE or not _NAMED_DAY.search(mention.text):
+        return False
+    if reading is None:
+        return True
+    start = mention.start - reading.sentence.start
+    return not _OTHER_ZONE_BEFORE.search(reading.sentence.text[max(0, start - 30) : start])
 
 
 def _is_mention_like(reading: Reading) -> bool:

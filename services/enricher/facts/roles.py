@@ -95,11 +95,12 @@ _RESPONSIBLE_AFTER = re.compile(
 strike", "the Revolutionary Guard claimed responsibility", "Iran says it was responsible"."""
 
 _SPEAKER_AFTER = re.compile(
-    r"^(?:[\u2019']s)?\s+(?:[\w\-]+\s+){0,2}?(?:said|says|saying|told|telling|reported"
-    r"|reporting|stated|confirmed|according)\b",
+    r"^(?:[\u2019']s)?\s+(?:[\w\-]+\s+){0,3}?(?:said|says|saying|told|telling|reported"
+    r"|reports|reporting|stated|confirmed|according)\b(?!\s+(?:that\s+)?(?:it|its|they|their)\b)",
     _I,
 )
-"""A state named as the one speaking ("an Iraqi official saying ..."): a witness."""
+"""A state named as the one speaking ("an Iraqi official saying ..."): a witness, unless
+it speaks of its own launch ("Pyongyang says its test ...")."""
 
 
 def responsible(reading: Reading, founds: list[Found]) -> Found | None:

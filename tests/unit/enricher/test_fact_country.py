@@ -69,6 +69,12 @@ def country(text: str, title: str | None = None) -> str | None:
             "on Wednesday, according to South Korean and Japanese officials.",
             "KP",
         ),
+        # A state that speaks of its own test launched it; the agency that reports is a source.
+        (
+            "Pyongyang says its Sunday test was part of the development of a new satellite, "
+            "South Korea's Yonhap news agency reports.",
+            "KP",
+        ),
         # "North and South Korea": the elided first name of a joint subject leads.
         (
             "North and South Korea fired missiles into the waters off each other's coasts "

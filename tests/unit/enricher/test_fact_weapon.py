@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from schemas import MissileType, RangeClass
+from services.enricher import tag_article
+from tests.unit.enricher.articles import article
 from tests.unit.enricher.test_fact_country import launch_of
 
 
@@ -55,3 +57,29 @@ def test_a_satellite_put_in_orbit_stays_a_space_launch() -> None:
     )
     assert launch.missile_type is MissileType.SPACE_LAUNCH
     assert launch.count == 1
+
+
+def test_the_day_before_s_launch_gives_no_class_to_the_news() -> None:
+    """A launch the article dates a named day apart from the news is another launch."""
+    tagged = tag_article(
+        article(
+            "North Korea fired a ballistic missile on Thursday morning, prompting evacuation "
+            "warnings in Japan. On Wednesday, North Korea launched at least 20 short-range "
+            "missiles to the east and west of the peninsula, Seoul said.",
+            "2024-03-07T09:00:00+00:00",
+        )
+    )
+    assert tagged.launch is not None
+    assert tagged.launch.range_class is None
+    assert tagged.launch.count == 1
+    assert [m.range_class for m in tagged.mentions_other_launches] == [RangeClass.SRBM]
+
+
+def test_a_day_given_in_gmt_beside_the_local_day_is_the_same_launch() -> None:
+    launch = launch_of(
+        "North Korea fired a long-range ballistic missile on Thursday morning, Seoul said. "
+        "The missile was launched from near Pyongyang at 7:10 a.m. (2210 GMT on Wednesday) "
+        "and flew for 80 minutes, reaching an altitude of 6,000 km.",
+    )
+    assert launch.location is not None
+    assert launch.location.name == "Pyongyang"
