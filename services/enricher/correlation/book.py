@@ -31,10 +31,29 @@ class AddOutcome:
     merged: tuple[LaunchEvent, ...] = ()
 
 
-@dataclass
 class _Entry:
-    event: LaunchEvent
-    tally: Tally
+    """One event and its reports' votes.
+
+    An entry rebuilt from launch.events builds its tally only when a report
+    joins it or it merges: most events of a long history never change again,
+    and voting every fact of 100,000 events would hold up a restart for
+    seconds. Until then the event is its tally's only voter, so its countries
+    are its own country.
+    """
+
+    __slots__ = ("_countries", "_tally", "event")
+
+    def __init__(self, event: LaunchEvent, tally: Tally | None = None) -> None:
+        self.event = event
+        self._tally = tally
+        self._countries: tuple[str, ...] | None = None
+
+    @property
+    def tally(self) -> Tally:
+        if self._tally is None:
+            self._tally = Tally()
+            self._tally.vote_all(self.event, FACT_FIELDS, scale=max(1, self.event.report_count))
+        return self._tally
 
     @property
     def open(self) -> bool:
@@ -43,7 +62,13 @@ class _Entry:
     @property
     def countries(self) -> tuple[str, ...]:
         """Every launching state the event's reports named."""
-        return tuple(str(country) for country in self.tally.named("country"))
+        if self._tally is not None:
+            return tuple(str(country) for country in self._tally.named("country"))
+        if self._countries is None:
+            own = Tally()
+            own.vote("country", self.event.country)
+            self._countries = tuple(str(country) for country in own.named("country"))
+        return self._countries
 
 
 def stated_facts(facts: LaunchFactFields) -> frozenset[str]:
@@ -84,9 +109,7 @@ class EventBook:
                 latest[event.event_id] = event
         book = cls(policy)
         for event in sorted(latest.values(), key=lambda e: (e.first_reported_at, e.event_id)):
-            tally = Tally()
-            tally.vote_all(event, FACT_FIELDS, scale=max(1, event.report_count))
-            book._entries[event.event_id] = _Entry(event, tally)
+            book._entries[event.event_id] = _Entry(event)  # its tally is built when needed
         return book
 
     @property
