@@ -1,15 +1,19 @@
-"""Feed subscriptions and the fetcher's per-feed state.
+"""Feed subscriptions, the fetcher's per-feed state, and its one decision per article.
 
-Both live in compacted topics keyed by ``feed_id``: the latest record per feed is
-the truth, and a tombstone (a null value) on ``feeds`` unsubscribes.
+Subscriptions and states live in compacted topics keyed by ``feed_id``: the
+latest record per feed is the truth, and a tombstone (a null value) on
+``feeds`` unsubscribes. Leads and claims are keyed by ``article_id``, so that
+every feed entry leading to one article meets in one partition, where one
+owner decides whether the article is new (see ``docs/fetcher.md``).
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
+from schemas.articles import FeedEntry
 from schemas.message import Message
 from schemas.vocabulary import FeedStatus, Sha256Hex, StableId, UtcDateTime
 
@@ -60,3 +64,37 @@ class FeedState(Message, frozen=True, kw_only=True):
     redirect_since: UtcDateTime | None = None
     gone_since: UtcDateTime | None = None
     updated_at: UtcDateTime
+
+
+class ArticleLead(Message, frozen=True, kw_only=True):
+    """A new entry of a feed, re-keyed by the article it leads to, waiting for its decision."""
+
+    article_id: StableId
+    """Stable hash of the canonical article URL (of the entry's id when it has no link)."""
+    feed_id: StableId
+    feed_url: str
+    entry: FeedEntry
+    found_at: UtcDateTime
+
+
+ClaimStatus = Literal["pending", "done"]
+
+
+class ArticleClaim(Message, frozen=True, kw_only=True):
+    """The fetcher's one decision about an article: the first lead claims it, once.
+
+    ``pending`` carries the lead's feed and entry until the page is downloaded;
+    ``done`` is written in the same transaction as the article's RawArticle,
+    and stays as the record that the article was emitted.
+    """
+
+    article_id: StableId
+    status: ClaimStatus
+    feed_id: StableId
+    """The feed whose entry claimed the article."""
+    feed_url: str | None = None
+    entry: FeedEntry | None = None
+    """Only while pending: what the RawArticle is made from."""
+    claimed_at: UtcDateTime
+    note: str | None = None
+    """Why a done article is not on `news.raw` (its record was too large even without its page)."""

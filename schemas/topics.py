@@ -16,16 +16,19 @@ from typing import Literal
 
 from schemas.articles import Article, RawArticle
 from schemas.deliveries import AlertDelivery
-from schemas.feeds import FeedState, FeedSubscription
+from schemas.feeds import ArticleClaim, ArticleLead, FeedState, FeedSubscription
 from schemas.launches import EnrichedArticle, LaunchAlert, LaunchEvent, LaunchReport
 from schemas.message import Message
 
 DAY_MS = 24 * 60 * 60 * 1000
 MIB = 1024 * 1024
 
-CleanupPolicy = Literal["delete", "compact"]
+CleanupPolicy = Literal["delete", "compact", "compact,delete"]
 DLQ_SUFFIX = ".dlq"
 DLQ_HEADROOM_BYTES = 64 * 1024
+RAW_RETENTION_MS = 14 * DAY_MS
+CLAIM_RETENTION_MS = 2 * RAW_RETENTION_MS
+"""An article's claim outlives its RawArticle on news.raw, so news.raw never holds it twice."""
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,8 @@ class Topic:
     partitions: int = 6
     cleanup_policy: CleanupPolicy = "delete"
     retention_ms: int = 30 * DAY_MS
-    """-1 keeps records forever (compacted topics)."""
+    """-1 keeps records forever (compacted topics); with ``compact,delete``, the age at which
+    even a key's latest record goes."""
     max_message_bytes: int = 1 * MIB
     producers: tuple[str, ...] = ()
     consumers: tuple[str, ...] = ()
@@ -106,11 +110,38 @@ _MAIN_TOPICS: tuple[Topic, ...] = (
         producers=("fetcher",),
     ),
     Topic(
+        name="fetcher.leads",
+        value_type=ArticleLead,
+        key_field="article_id",
+        description=(
+            "New feed entries re-keyed by article id, so that the one owner of an article's "
+            "partition decides whether it is new, whichever feeds and replicas bring it."
+        ),
+        retention_ms=7 * DAY_MS,
+        max_message_bytes=8 * MIB,
+        producers=("fetcher",),
+        consumers=("fetcher",),
+    ),
+    Topic(
+        name="fetcher.articles",
+        value_type=ArticleClaim,
+        key_field="article_id",
+        description=(
+            "Every article the fetcher claimed: pending until its RawArticle is written, then "
+            "done, in the same transaction. Compacted; kept for twice news.raw's retention."
+        ),
+        cleanup_policy="compact,delete",
+        retention_ms=CLAIM_RETENTION_MS,
+        max_message_bytes=8 * MIB,
+        producers=("fetcher",),
+        consumers=("fetcher",),
+    ),
+    Topic(
         name="news.raw",
         value_type=RawArticle,
         key_field="article_id",
         description="Feed entries with their downloaded pages (zstd-compressed batches).",
-        retention_ms=14 * DAY_MS,
+        retention_ms=RAW_RETENTION_MS,
         max_message_bytes=8 * MIB,
         producers=("fetcher",),
         consumers=("parser",),

@@ -50,6 +50,7 @@ import weakref
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import msgspec
@@ -409,9 +410,29 @@ def robots_for(client: Fetcher) -> RobotsCache:
     return cache
 
 
+class FeedRef(Protocol):
+    """The feed an entry came from, as a RawArticle names it."""
+
+    @property
+    def feed_id(self) -> str: ...
+
+    @property
+    def url(self) -> str: ...
+
+
+def article_key(entry: FeedEntry, feed_id: str) -> str:
+    """The article id an entry leads to: its canonical link's, else one of the feed's entry."""
+    try:
+        if entry.link and canonical_url(entry.link):
+            return article_id(entry.link)
+    except ValueError:
+        pass
+    return stable_id(f"entry\x00{feed_id}\x00{entry.entry_id}")
+
+
 async def download_article(
     entry: FeedEntry,
-    feed: FeedState | FeedSubscription,
+    feed: FeedRef,
     *,
     client: Fetcher,
     now: datetime,
@@ -431,10 +452,7 @@ async def download_article(
         url = None
 
     def article(page_error: str | None = None, result: FetchResult | None = None) -> RawArticle:
-        if url is not None and entry.link:
-            key = article_id(entry.link)
-        else:
-            key = stable_id(f"entry\x00{feed.feed_id}\x00{entry.entry_id}")
+        key = article_key(entry, feed.feed_id)
         ok = result is not None and result.ok and result.body is not None
         return RawArticle(
             article_id=key,

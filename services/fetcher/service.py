@@ -1,13 +1,20 @@
-"""The fetcher as a service: a source over its share of the `feeds` table.
+"""The fetcher as a service: three stages from feeds to `news.raw`, each article once.
 
-Replicas share the feeds by the partitions of `feeds` they own. For every
-owned feed that is due, the fetcher polls it (`poll_feed`, the feed parsed in
-a worker process), downloads each new entry's page and writes the RawArticles
-in bounded batches (`batches.Harvest`), each together with the FeedState that
-records them, in one transaction on the feed's partition: a crash before a
-commit loses nothing (the state still says the entries are new, so the next
-owner fetches them again) and a crash after it repeats nothing (the state says
-they were seen).
+1. ``poll``, a source over its share of the `feeds` table: for every owned
+   feed that is due, it polls the feed (`poll_feed`, the feed parsed in a
+   worker process) and writes one `ArticleLead` per new entry, keyed by the
+   article id the entry leads to, to ``fetcher.leads``, in one transaction on
+   the feed's partition with the FeedState that records the entries: a crash
+   before the commit loses nothing (the state still says the entries are new),
+   a crash after it repeats nothing (the state says they were seen).
+2. ``claim`` (`services.fetcher.claims`) consumes the leads, one owner per
+   article, and claims each article once, in Kafka transactions.
+3. ``download`` (`services.fetcher.downloads`), a source over the claims,
+   downloads each claimed page and writes the RawArticle with the claim marked
+   done, in one transaction.
+
+So one article brought by several feeds, polled by several replicas, across
+restarts and rebalances, is downloaded once and is on `news.raw` once.
 
 A poll that fails for a reason of the fetcher's own (a bug, a write the broker
 refuses) is recorded as status `internal` with its reason and backs off like
@@ -17,16 +24,9 @@ minute by every replica in turn.
 Feed state lives in the compacted `fetcher.state`; a replica reads it whenever
 it is given partitions, so it resumes each feed where the last owner left it.
 A poll started before its partition was last assigned is dropped unwritten:
-the partition may have been with another replica meanwhile, which emitted
+the partition may have been with another replica meanwhile, which recorded
 what that poll found, and the state read at the assignment is the one to
 poll from.
-
-One article in several feeds: a replica remembers the ids of the articles it
-emitted recently (`DEDUP_WINDOW` of them) and does not emit one twice.
-Across replicas (two feeds with the same story owned by different replicas)
-the article may be emitted twice; both records carry the same `article_id`,
-so every consumer keyed by it (the parser, the enricher's events) treats them
-as one article.
 """
 
 from __future__ import annotations
@@ -36,26 +36,28 @@ import contextlib
 import functools
 import logging
 import random
-from collections import OrderedDict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
 import msgspec
 
-from schemas import FeedState, FeedSubscription, Message, RawArticle
+from schemas import FeedState, FeedSubscription, Message, topic_for
+from schemas.feeds import ArticleClaim, ArticleLead
 from schemas.vocabulary import FeedStatus
 from services.fetcher import metrics
-from services.fetcher.batches import Harvest
+from services.fetcher.claims import open_claims
+from services.fetcher.downloads import RECORD_HEADROOM_BYTES, DownloadSource
 from services.fetcher.http import Fetcher
 from services.fetcher.parsing import FeedParsers
 from services.fetcher.politeness import Politeness
 from services.fetcher.poll import (
     ERROR_CHARS,
     FeedParser,
+    PollResult,
+    article_key,
     initial_state,
     poll_feed,
-    robots_for,
     schedule_settings,
 )
 from services.fetcher.schedule import failure_delay, is_stale
@@ -63,14 +65,38 @@ from services.fetcher.settings import FetcherSettings
 from services.runtime import PartitionLost
 from services.runtime.records import TopicPartition
 from services.runtime.source import SourceView, first_of
-from services.runtime.spec import ServiceSpec, SourceSpec, StageContext
+from services.runtime.spec import ServiceSpec, SourceSpec, StageContext, StageSpec
 
 log = logging.getLogger(__name__)
 
-DEDUP_WINDOW = 50_000
-"""Article ids remembered per replica to emit an article once across feeds."""
-
 IDLE_WAKE_S = 1.0
+
+
+def leads_for(
+    result: PollResult, feed: FeedSubscription, now: datetime
+) -> tuple[list[Message], FeedState]:
+    """The leads of a poll's new entries, and the state that records them.
+
+    An entry whose lead would be over ``fetcher.leads``' record limit is not
+    written; its id is listed in the state's `too_large_entry_ids` instead.
+    """
+    limit = topic_for(ArticleLead).max_message_bytes - RECORD_HEADROOM_BYTES
+    leads: list[Message] = []
+    too_large: list[str] = []
+    for entry in result.entries:
+        lead = ArticleLead(
+            article_id=article_key(entry, feed.feed_id),
+            feed_id=feed.feed_id,
+            feed_url=feed.url,
+            entry=entry,
+            found_at=now,
+        )
+        if len(msgspec.json.encode(lead)) > limit:
+            too_large.append(entry.entry_id)
+        else:
+            leads.append(lead)
+    recorded = [entry.entry_id for entry in result.entries]
+    return leads, result.state_after(recorded, too_large)
 
 
 class FetcherSource:
@@ -86,7 +112,6 @@ class FetcherSource:
         self._client = client
         self._parse = parse
         self._states: dict[str, FeedState] = {}
-        self._emitted: OrderedDict[str, None] = OrderedDict()
         self._polling: dict[str, asyncio.Task[None]] = {}
         self._assignments: dict[TopicPartition, int] = {}
         """How many times each partition was assigned: a poll from an earlier one is stale."""
@@ -149,26 +174,15 @@ class FetcherSource:
     ) -> None:
         now = datetime.now(UTC)
         assignment = self._assignments.get(partition)
-
-        async def write(pages: Sequence[RawArticle], next_state: FeedState) -> None:
-            if self._assignments.get(partition) != assignment:
-                raise PartitionLost("polled from a state that may be outdated")
-            fresh = self._claim(pages)
-            try:
-                await view.write(partition, [*fresh, next_state])
-            except BaseException:
-                self._release(fresh)  # not written: another feed may still bring them
-                raise
-            self._states[feed.feed_id] = next_state
-
-        harvest: Harvest | None = None
         try:
             result = await poll_feed(feed, state, client=self._client, now=now, parse=self._parse)
             metrics.POLLS.labels(result.state.status.value).inc()
             metrics.NEW_ENTRIES.inc(len(result.entries))
-            robots = robots_for(self._client)
-            harvest = Harvest(result, feed, self._client, robots, now, write)
-            await harvest.run()
+            leads, next_state = leads_for(result, feed, now)
+            if self._assignments.get(partition) != assignment:
+                return  # polled from a state that may be outdated: the next poll redoes it
+            await view.write(partition, [*leads, next_state])
+            self._states[feed.feed_id] = next_state
         except PartitionLost:
             return  # the feed moved to another replica, which polls it from its state
         except Exception as error:
@@ -177,8 +191,7 @@ class FetcherSource:
             log.exception("polling %s failed", feed.url)
             if self._assignments.get(partition) != assignment:
                 return
-            latest = harvest.state if harvest is not None and harvest.state else state
-            failed = self._failed(latest, now, f"{type(error).__name__}: {error}")
+            failed = self._failed(state, now, f"{type(error).__name__}: {error}")
             self._states[feed.feed_id] = failed
             with contextlib.suppress(Exception):
                 await view.write(partition, [failed])
@@ -198,46 +211,68 @@ class FetcherSource:
             updated_at=now,
         )
 
-    def _claim(self, pages: Sequence[RawArticle]) -> list[Message]:
-        """The pages no feed has brought yet, claimed at once: polls run concurrently."""
-        fresh: list[Message] = []
-        for page in pages:
-            if page.article_id in self._emitted:
-                metrics.DUPLICATES.inc()
-                continue
-            self._emitted[page.article_id] = None
-            fresh.append(page)
-        while len(self._emitted) > DEDUP_WINDOW:
-            self._emitted.popitem(last=False)
-        return fresh
 
-    def _release(self, claimed: list[Message]) -> None:
-        for message in claimed:
-            assert isinstance(message, RawArticle)
-            self._emitted.pop(message.article_id, None)
+class _SharedClient:
+    """One HTTP client (and so one set of politeness limits) for the stages of a process."""
+
+    def __init__(self) -> None:
+        self._clients: dict[FetcherSettings, tuple[Fetcher, int]] = {}
+
+    @asynccontextmanager
+    async def use(self, settings: FetcherSettings) -> AsyncIterator[Fetcher]:
+        client, users = self._clients.get(settings) or (self._open(settings), 0)
+        self._clients[settings] = (client, users + 1)
+        try:
+            yield client
+        finally:
+            client, users = self._clients[settings]
+            if users == 1:
+                del self._clients[settings]
+                await client.aclose()
+            else:
+                self._clients[settings] = (client, users - 1)
+
+    @staticmethod
+    def _open(settings: FetcherSettings) -> Fetcher:
+        politeness = Politeness(
+            settings.fetch_concurrency,
+            settings.fetch_host_concurrency,
+            settings.fetch_host_interval_s,
+            settings.fetch_address_concurrency,
+        )
+        return Fetcher(settings, politeness=politeness)
+
+
+_CLIENTS = _SharedClient()
 
 
 @asynccontextmanager
 async def open_fetcher(
     settings: FetcherSettings, context: StageContext
 ) -> AsyncIterator[FetcherSource]:
-    politeness = Politeness(
-        settings.fetch_concurrency,
-        settings.fetch_host_concurrency,
-        settings.fetch_host_interval_s,
-        settings.fetch_address_concurrency,
-    )
     parsers = FeedParsers(settings)
     try:
-        async with Fetcher(settings, politeness=politeness) as client:
+        async with _CLIENTS.use(settings) as client:
             yield FetcherSource(settings, context, client, parsers)
     finally:
         parsers.close()
 
 
+@asynccontextmanager
+async def open_downloads(
+    settings: FetcherSettings, context: StageContext
+) -> AsyncIterator[DownloadSource]:
+    async with _CLIENTS.use(settings) as client:
+        yield DownloadSource(settings, context, client)
+
+
 FETCHER = ServiceSpec(
     name="fetcher",
-    stages=(SourceSpec(name="fetcher", table=FeedSubscription, open=open_fetcher),),
+    stages=(
+        SourceSpec(name="fetcher", table=FeedSubscription, open=open_fetcher),
+        StageSpec(name="claim", consumes=ArticleLead, open=open_claims, exactly_once=True),
+        SourceSpec(name="download", table=ArticleClaim, open=open_downloads),
+    ),
     http_port=8081,
     settings_type=FetcherSettings,
 )

@@ -60,14 +60,10 @@ class FetcherSettings:
     fetch_poll_max_entries: int = setting(
         100, "new entries taken from one poll; the rest are taken by the next poll, soon after"
     )
-    fetch_poll_max_bytes: int = setting(
-        64 * 1024 * 1024, "page bytes downloaded in one poll; entries past it wait for the next"
+    fetch_download_concurrency: int = setting(
+        16, "article pages downloaded (and so held in memory) at once in one process"
     )
-    fetch_batch_max_bytes: int = setting(
-        16 * 1024 * 1024,
-        "page bytes written in one transaction, together with the feed state that records them",
-    )
-    fetch_feed_page_concurrency: int = setting(4, "pages of one feed's poll downloaded at once")
+    fetch_feed_page_concurrency: int = setting(4, "article pages of one feed downloaded at once")
     fetch_seen_max_bytes: int = setting(
         128 * 1024, "size of the entry ids a feed's state remembers (oldest forgotten first)"
     )

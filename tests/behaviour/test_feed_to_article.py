@@ -8,17 +8,19 @@ page, and the parser must turn every page into an article with its text.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import Counter
 
 import pytest
 
 from schemas import Article, ExtractionPath, FeedState, FeedSubscription, RawArticle
+from schemas.feeds import ArticleClaim, ArticleLead
 from services.cli.feeds_command import subscriptions
-from services.fetcher.service import FETCHER, FetcherSource, open_fetcher
+from services.fetcher.service import FETCHER
 from services.fetcher.settings import FetcherSettings
 from services.parser.service import ParserSettings, parser_spec
 from services.runtime import Transport
-from services.runtime.service import processor_for, source_runner_for
+from services.runtime.service import Runner, processor_for, source_runner_for
 from services.runtime.settings import RuntimeSettings
 from services.runtime.spec import SourceSpec, StageContext, StageSpec
 from services.sample_site import SampleSite, load_catalog
@@ -29,35 +31,41 @@ pytestmark = pytest.mark.asyncio
 
 async def test_the_sample_site_becomes_one_article_per_story(transport: Transport) -> None:
     stream = Stream(transport)
-    await stream.create(FeedSubscription, FeedState, RawArticle, Article, partitions=3)
+    await stream.create(
+        FeedSubscription, FeedState, ArticleLead, ArticleClaim, RawArticle, Article, partitions=3
+    )
     catalog = load_catalog()
     fetcher_settings = FetcherSettings(
         fetch_allow_networks="127.0.0.1/32", fetch_host_interval_s=0.0
     )
     context = StageContext(stream.transport, stream.routing)
     parser = parser_spec(workers=1)
-    (fetch_stage,), (parse_stage,) = FETCHER.stages, parser.stages
-    assert isinstance(fetch_stage, SourceSpec)
+    (parse_stage,) = parser.stages
     assert isinstance(parse_stage, StageSpec)
 
     with SampleSite() as site:
         await stream.write(subscriptions(site.feed_urls))
-        async with (
-            open_fetcher(fetcher_settings, context) as source,
-            parse_stage.open(ParserSettings(parser_workers=1), context) as opened,
-        ):
-            assert isinstance(source, FetcherSource)
-            fetcher = source_runner_for(
-                FETCHER, fetch_stage, source, settings(stream, "fetcher"), stream.transport
+        async with contextlib.AsyncExitStack() as stack:
+            runners: list[Runner] = []
+            for stage in FETCHER.stages:
+                own = settings(stream, "fetcher")
+                if isinstance(stage, SourceSpec):
+                    source = await stack.enter_async_context(stage.open(fetcher_settings, context))
+                    runners.append(source_runner_for(FETCHER, stage, source, own, stream.transport))
+                else:
+                    assert isinstance(stage, StageSpec)
+                    handler = await stack.enter_async_context(stage.open(fetcher_settings, context))
+                    runners.append(processor_for(FETCHER, stage, handler, own, stream.transport))
+            parsing = await stack.enter_async_context(
+                parse_stage.open(ParserSettings(parser_workers=1), context)
             )
-            parsing = processor_for(
-                parser, parse_stage, opened, settings(stream, "parser"), stream.transport
+            runners.append(
+                processor_for(
+                    parser, parse_stage, parsing, settings(stream, "parser"), stream.transport
+                )
             )
             stop = asyncio.Event()
-            running = [
-                asyncio.create_task(fetcher.run(stop)),
-                asyncio.create_task(parsing.run(stop)),
-            ]
+            running = [asyncio.create_task(runner.run(stop)) for runner in runners]
             articles = await eventually(
                 lambda: stream.messages(Article),
                 lambda found: len({a.article_id for a in found}) == len(catalog),

@@ -31,6 +31,7 @@ import pytest_asyncio
 from aiokafka.partitioner import murmur2
 
 from schemas import FeedState, FeedSubscription, RawArticle
+from schemas.feeds import ArticleClaim, ArticleLead
 from schemas.ids import feed_id
 from services.cli.feeds_command import subscriptions
 from services.runtime import KafkaTransport
@@ -178,7 +179,9 @@ class _SiteServer(ThreadingHTTPServer):
 @pytest_asyncio.fixture
 async def kafka_stream(kafka_bootstrap: str) -> AsyncIterator[Stream]:
     stream = Stream(KafkaTransport(kafka_bootstrap, TEST_KAFKA_OPTIONS))
-    await stream.create(FeedSubscription, FeedState, RawArticle, partitions=PARTITIONS)
+    await stream.create(
+        FeedSubscription, FeedState, ArticleLead, ArticleClaim, RawArticle, partitions=PARTITIONS
+    )
     yield stream
 
 

@@ -30,6 +30,7 @@ import pytest
 import pytest_asyncio
 
 from schemas import FeedState, FeedSubscription, RawArticle, decode
+from schemas.feeds import ArticleClaim, ArticleLead
 from schemas.ids import article_id, feed_id
 from schemas.vocabulary import FeedStatus
 from services.cli.feeds_command import subscriptions
@@ -80,7 +81,9 @@ class TimedNewsSite(NewsSite):
 @pytest_asyncio.fixture
 async def stream(kafka_bootstrap: str) -> AsyncIterator[Stream]:
     created = Stream(KafkaTransport(kafka_bootstrap, TEST_KAFKA_OPTIONS))
-    await created.create(FeedSubscription, FeedState, RawArticle, partitions=3)
+    await created.create(
+        FeedSubscription, FeedState, ArticleLead, ArticleClaim, RawArticle, partitions=3
+    )
     yield created
 
 

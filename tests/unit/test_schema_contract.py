@@ -51,6 +51,7 @@ from schemas import (
 )
 from schemas.articles import PublishedSource
 from schemas.export import export, exported_documents, normalise_descriptions
+from schemas.feeds import ArticleClaim, ArticleLead
 from schemas.launches import ClaimQuantity, FactName
 from services.runtime.deadletter import dead_letter
 from services.runtime.records import ConsumedRecord
@@ -648,6 +649,8 @@ def test_runtime_dead_letters_match_the_documented_headers() -> None:
 CHANGED: dict[type[Message], dict[str, Any]] = {
     FeedSubscription: {"title": "Example News — Asia & Pacific"},
     FeedState: {"consecutive_failures": 1},
+    ArticleLead: {"feed_url": "https://news.example.com/rss/other.xml"},
+    ArticleClaim: {"status": "done"},
     RawArticle: {"http_status": 203},
     Article: {"word_count": 124},
     EnrichedArticle: {"is_launch_report": False},

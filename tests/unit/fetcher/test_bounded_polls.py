@@ -1,9 +1,8 @@
-"""A poll is bounded whatever the feed: entries, bytes, batches, records and remembered ids."""
+"""A poll is bounded whatever the feed: entries, records and remembered ids; no page in it."""
 
 from __future__ import annotations
 
 import dataclasses
-import random
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import cast
@@ -13,12 +12,13 @@ import pytest
 
 from schemas import FeedState, FeedSubscription, Message, RawArticle
 from schemas.articles import FeedEntry
+from schemas.feeds import ArticleLead
 from schemas.ids import feed_id
 from schemas.vocabulary import FeedStatus
-from services.fetcher.batches import Harvest, fit, record_limit
+from services.fetcher.downloads import fit, record_limit
 from services.fetcher.http import Fetcher
-from services.fetcher.poll import initial_state, parse_here, poll_feed, robots_for
-from services.fetcher.service import FetcherSource
+from services.fetcher.poll import initial_state, parse_here, poll_feed
+from services.fetcher.service import FetcherSource, leads_for
 from services.runtime.errors import MessageTooLarge
 from services.runtime.records import TopicPartition
 from services.runtime.source import SourceView
@@ -33,58 +33,26 @@ BOUNDED = dataclasses.replace(
     TEST_SETTINGS,
     fetch_page_max_bytes=5 * MIB,
     fetch_poll_max_entries=100,
-    fetch_poll_max_bytes=32 * MIB,
-    fetch_batch_max_bytes=8 * MIB,
     fetch_feed_page_concurrency=4,
     fetch_host_interval_s=0.0,
     fetch_robots=False,
 )
 
 
-@dataclasses.dataclass
-class Written:
-    batches: list[tuple[list[RawArticle], FeedState]] = dataclasses.field(default_factory=list)
-
-    async def __call__(self, pages: Sequence[RawArticle], state: FeedState) -> None:
-        self.batches.append((list(pages), state))
-
-
-async def harvest(client: Fetcher, sub: FeedSubscription, state: FeedState) -> Written:
-    written = Written()
-    result = await poll_feed(sub, state, client=client, now=T0, rng=random.Random(1))
-    await Harvest(result, sub, client, robots_for(client), T0, written).run()
-    return written
-
-
-async def test_a_feed_of_many_large_pages_is_written_in_bounded_batches_over_several_polls() -> (
-    None
-):
+async def test_a_feed_of_many_large_pages_costs_a_poll_only_small_leads() -> None:
+    """The poll downloads no page: 40 entries of 4 MiB pages are 40 small leads and a state."""
     with HostileSite() as site:
         url = site.url("/many?n=40&mib=4")
         sub = FeedSubscription(feed_id=feed_id(url), url=url, added_at=T0)
-        state = initial_state(sub, T0)
-        emitted: list[str] = []
-        polls = 0
         async with Fetcher(BOUNDED) as client:
-            while len(emitted) < 40 and polls < 10:
-                polls += 1
-                written = await harvest(client, sub, state)
-                for pages, batch_state in written.batches:
-                    in_batch = sum(len(page.body or b"") for page in pages)
-                    assert in_batch <= BOUNDED.fetch_batch_max_bytes + 4 * 5 * MIB
-                    emitted.extend(page.entry.entry_id for page in pages)
-                    # Each batch's state records exactly what has been written so far.
-                    assert set(emitted) <= set(batch_state.seen_entry_ids)
-                state = written.batches[-1][1]
-                if len(emitted) < 40:
-                    # Partial: read again soon, from the body, with nothing skipped.
-                    assert state.body_sha256 is None
-                    assert state.etag is None
-                    assert state.next_poll_at == T0 + timedelta(seconds=BOUNDED.poll_min_s)
-        assert sorted(emitted) == sorted(f"m-{i}" for i in range(40))  # each exactly once
-        assert len(emitted) == len(set(emitted))
-        assert polls > 1  # 160 MiB of pages do not fit one poll's 32 MiB budget
-        assert state.body_sha256 is not None  # the last poll recorded everything
+            result = await poll_feed(sub, initial_state(sub, T0), client=client, now=T0)
+        leads, state = leads_for(result, sub, T0)
+        assert site.hits("/big/m-0") == 0
+        assert len(leads) == 40
+        assert all(isinstance(lead, ArticleLead) for lead in leads)
+        assert max(len(msgspec.json.encode(lead)) for lead in leads) < 4096
+        assert {f"m-{i}" for i in range(40)} <= set(state.seen_entry_ids)
+        assert state.body_sha256 is not None  # everything recorded in this one poll
 
 
 async def test_entries_beyond_the_cap_wait_for_the_next_poll() -> None:
@@ -149,13 +117,13 @@ async def test_too_large_entries_are_recorded_in_the_state() -> None:
 
 
 class RefusingView:
-    """Refuses every write that carries articles, as a broker refusing a record would."""
+    """Refuses every write that carries leads, as a broker refusing a record would."""
 
     def __init__(self) -> None:
         self.states: list[FeedState] = []
 
     async def write(self, partition: TopicPartition, messages: Sequence[Message]) -> None:
-        if any(isinstance(message, RawArticle) for message in messages):
+        if any(isinstance(message, ArticleLead) for message in messages):
             raise MessageTooLarge("the broker refused the record")
         self.states.extend(m for m in messages if isinstance(m, FeedState))
 
