@@ -7,8 +7,10 @@ service code, `FetcherSource.run`, polls every feed once, in two passes:
 - **304 pass**: every feed answers the conditional GET with 304 Not Modified,
   the steady state of a feed with nothing new.
 - **new-entry pass**: every feed has one entry the fetcher has not seen, so a
-  poll is a 200 with the whole feed (parsed by feedparser), one article page
-  download (`--page-kb`), and the RawArticle and FeedState encoded for Kafka.
+  poll is a 200 with the whole feed (parsed by feedparser), and the entry's
+  ArticleLead and the FeedState encoded for Kafka. The page itself is
+  downloaded by the fetcher's download stage, which this benchmark does not
+  run (`--page-kb` sizes the pages the server offers).
 
 Each pass starts from feed states that say where the last poll left off (the
 ETag, the ids already seen), read through `FetcherSource.prepare` as after a
