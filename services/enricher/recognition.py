@@ -24,6 +24,7 @@ __all__ = [
     "Reading",
     "Recognition",
     "compatible_types",
+    "named_day_apart",
     "read_sentence",
     "recognise",
     "specific_type",
@@ -152,13 +153,7 @@ def _is_other_launch(reading: Reading, news: DateMention | None, kind: str | Non
     day = news.day if news else None
     if day and mention and mention.day:
         gap = abs((mention.day - day).days)
-        if gap > 1 or (
-            gap == 1
-            and reading.is_candidate
-            and news is not None
-            and _named_day(reading, mention)
-            and _named_day(None, news)
-        ):
+        if gap > 1 or (reading.is_candidate and named_day_apart(reading, news)):
             return True
     if reading.is_candidate and kind:
         other = _specific_type(reading.weapons(before=reading.passing_at))
@@ -179,6 +174,18 @@ _OTHER_ZONE_BEFORE = re.compile(
 )
 """A day given with a clock time in another zone ("(2210 GMT on Wednesday)"): the same
 moment as the local day beside it."""
+
+
+def named_day_apart(reading: Reading, news: DateMention | None) -> bool:
+    """The sentence names outright a day one off the day the news names outright."""
+    mention = reading.best_day()
+    if news is None or news.day is None or mention is None or mention.day is None:
+        return False
+    return (
+        abs((mention.day - news.day).days) == 1
+        and _named_day(reading, mention)
+        and _named_day(None, news)
+    )
 
 
 def _named_day(reading: Reading | None, mention: DateMention) -> bool:

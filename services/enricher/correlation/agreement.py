@@ -38,8 +38,10 @@ agrees only on the country and falls within the window of an open event
 raising a second `new` alert; a report a day apart that disagrees on range
 class, weapon or site does not. A stated date two or more days away, or an
 inferred date outside the window, means another launch whatever the rest says.
-The time of day would separate an evening launch from the next morning's, but
-reports do not carry it yet.
+A report that names, beside its own launch, another launch a day before
+("on Wednesday it fired 23 short-range missiles" in a Thursday report) never
+joins the event of that day. The time of day would separate an evening launch
+from the next morning's, but reports do not carry it yet.
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ def agreement(
     facts: LaunchFactFields,
     stated: Collection[str] = FACT_FIELDS,
     countries: Collection[str] = (),
+    elsewhere: Collection[date] = (),
 ) -> int | None:
     """How well `facts` fit `event`; None when they cannot be the same launch.
 
@@ -86,7 +89,11 @@ def agreement(
     the others were inferred, and a disagreement on them weighs less.
     `countries` are every state the event's reports named, beside the one most
     of them name: a report naming any of them agrees on the country.
+    `elsewhere` are the days of the other launches the report names beside its
+    own: an event on one of them, a day off the report's, is that other launch.
     """
+    if event.launch_date in elsewhere and event.launch_date != facts.launch_date:
+        return None
     dated = _date_score(event.launch_date, facts.launch_date, "launch_date" in stated)
     if dated is None:
         return None

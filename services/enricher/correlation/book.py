@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 import msgspec
@@ -135,7 +135,10 @@ class EventBook:
         if self._holding(report.article_id) is not None:
             return AddOutcome(None, [])
         stated = stated_facts(facts)
-        match = self._best(*_dated(report, facts, stated))
+        elsewhere = frozenset(
+            m.launch_date for m in report.mentions_other_launches if m.launch_date is not None
+        )
+        match = self._best(*_dated(report, facts, stated), elsewhere)
         if match is None:
             return self._create(report, facts, stated, now)
         return self._join(match, report, facts, stated, now)
@@ -146,9 +149,14 @@ class EventBook:
                 return entry
         return None
 
-    def _best(self, facts: LaunchFactFields, stated: frozenset[str]) -> _Entry | None:
-        """The open event a report agrees with best and enough; on a tie the first reported."""
-        return self._best_of(lambda entry: agreement(entry.event, facts, stated, entry.countries))
+    def _best(
+        self, facts: LaunchFactFields, stated: frozenset[str], elsewhere: frozenset[date]
+    ) -> _Entry | None:
+        """The open event a report agrees with best and enough; on a tie the first reported.
+        `elsewhere` are the days of the other launches the report names."""
+        return self._best_of(
+            lambda entry: agreement(entry.event, facts, stated, entry.countries, elsewhere)
+        )
 
     def _best_match(self, joined: _Entry) -> _Entry | None:
         """The open event that agrees with another one best and enough, to merge them."""

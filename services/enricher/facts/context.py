@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 from schemas import MissileType, Place, RangeClass, Span
 from services.enricher.dates import DateResolver
 from services.enricher.gazetteer import Found, Gazetteer, Weapon
-from services.enricher.recognition import Reading, Recognition
+from services.enricher.recognition import Reading, Recognition, named_day_apart
 
 T = TypeVar("T")
 
@@ -71,6 +71,15 @@ class FactContext:
     def event(self) -> list[Reading]:
         """The sentences about the reported launch, the primary first."""
         return self.recognition.event
+
+    @property
+    def of_the_day(self) -> list[Reading]:
+        """The launch's sentences without those that name outright a day one off the
+        news's named day: "residents were warned on Wednesday after a short-range missile
+        crossed the border" in a Thursday report speaks of the day before's launch."""
+        event = self.event
+        news = next((day for r in event if (day := r.best_day()) is not None), None)
+        return [r for r in event if r is event[0] or not named_day_apart(r, news)]
 
     @property
     def readings(self) -> list[Reading]:

@@ -2,8 +2,9 @@
 
 A named system's class ("Hwasong-18" is an ICBM) stands; a stated range ("a range
 of about 5,000 km") decides over a description ("long-range"). A flight distance
-("flew 450 km") gives the class only when nothing else does, since test flights
-are often lofted short of their full range.
+("flew 450 km", or "a range of 750 km" beside the altitude it reached) gives the class
+only when nothing else does, since test flights are often lofted short of their full
+range.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def extract(context: FactContext) -> Fact[RangeClass] | None:
 def _weapon_class(context: FactContext) -> Fact[RangeClass] | None:
     """The first class a named or described weapon of the launch gives: in the launch's
     sentences, else in those the detecting side gave a "satellite test"."""
-    for reading in [*context.event, *detected_missiles(context)]:
+    for reading in [*context.of_the_day, *detected_missiles(context)]:
         for found in reading.weapons(before=reading.passing_at):
             entry = found.entry
             if isinstance(entry, Weapon) and entry.range_class:
@@ -60,21 +61,27 @@ def _named_class(context: FactContext) -> bool:
     """Whether a named system (not a description) gives the class."""
     return any(
         isinstance(f.entry, Weapon) and not f.entry.descriptive and f.entry.range_class
-        for r in [*context.event, *detected_missiles(context)]
+        for r in [*context.of_the_day, *detected_missiles(context)]
         for f in r.weapons(before=r.passing_at)
     )
 
 
 def _stated_range(context: FactContext, *, override: bool) -> Fact[RangeClass] | None:
     """The class a stated range gives; a flight distance only when `override`."""
-    for reading in context.event:
+    for reading in context.of_the_day:
         base, text = reading.sentence.start, reading.sentence.text
-        for quantity in quantities(text):
-            if quantity.quantity != "range_km":
+        found = quantities(text)
+        # "an altitude of 2,000 km and a range of 750 km" describes one lofted flight,
+        # and one that climbed higher than it flew far says nothing of its class.
+        apogee = max((q.value for q in found if q.quantity == "apogee_km"), default=0.0)
+        for quantity in found:
+            if quantity.quantity != "range_km" or quantity.value <= apogee:
                 continue
             if reading.passing_at is not None and base + quantity.start >= reading.passing_at:
                 continue
-            capability = text[quantity.start : quantity.start + 12].lower().startswith("range")
+            capability = not apogee and text[
+                quantity.start : quantity.start + 12
+            ].lower().startswith("range")
             if not (capability or override):
                 continue
             value = quantity.value

@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 
-from schemas import MissileType, Place, RangeClass
+from schemas import MentionedLaunch, MissileType, Place, RangeClass
 from schemas.launches import FactName
 from services.enricher.correlation import JOIN, EventBook, agreement, correlation_key
 from tests.unit.enricher.test_correlation import LATER, NOW, report
@@ -106,6 +106,21 @@ def test_a_range_clash_with_a_weapon_clash_on_one_day_stays_apart() -> None:
         ),
     )
     assert len(book.events) == 2
+
+
+def test_a_report_naming_the_day_before_s_launch_is_not_of_it() -> None:
+    """A Thursday report that names Wednesday's salvo as another launch starts its own event."""
+    book = _events(
+        ("https://a.example/1", {"kind": BALLISTIC, "range_class": RangeClass.SRBM}),
+    )
+    thursday = report("https://b.example/2", kind=BALLISTIC, day=NEXT, stated=EVERYTHING)
+    earlier = MentionedLaunch(launch_date=DAY, missile_type=BALLISTIC)
+    thursday = msgspec.structs.replace(thursday, mentions_other_launches=(earlier,))
+    wednesday = book.events[0]
+    assert thursday.launch is not None
+    assert agreement(wednesday, thursday.launch) is not None, "alone it would fit"
+    assert agreement(wednesday, thursday.launch, elsewhere=(DAY,)) is None
+    assert [str(a.kind) for a in book.add(thursday, LATER).alerts] == ["new"]
 
 
 def test_two_weapons_on_consecutive_days_stay_apart() -> None:

@@ -83,3 +83,20 @@ def test_a_day_given_in_gmt_beside_the_local_day_is_the_same_launch() -> None:
     )
     assert launch.location is not None
     assert launch.location.name == "Pyongyang"
+
+
+def test_a_lofted_flight_s_range_gives_no_class() -> None:
+    launch = launch_of(
+        "North Korea fired a ballistic missile on Thursday morning, Seoul said. The missile "
+        "flew to an altitude of about 2,000 km and a range of 750 km, Japan said.",
+    )
+    assert launch.range_class is None
+
+
+def test_the_day_before_s_missile_in_a_later_sentence_gives_no_class() -> None:
+    launch = launch_of(
+        "North Korea fired several ballistic missiles on Thursday, Seoul said. Residents of "
+        "an island were warned on Wednesday to take shelter after one of Pyongyang's "
+        "short-range ballistic missiles crossed the maritime border.",
+    )
+    assert launch.range_class is None
