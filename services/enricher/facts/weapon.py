@@ -107,12 +107,26 @@ def _intercepted_type(context: FactContext) -> Fact[MissileType] | None:
     return None
 
 
+_BOTH = re.compile(
+    r"\b(?:ballistic\s+and\s+cruise|cruise\s+and\s+ballistic)\s+missiles\b", re.IGNORECASE
+)
+"""A drill that launched "ballistic and cruise missiles" is reported by its ballistic
+launch (the strategic forces' ICBM that other reports name): the same event."""
+
+
 def _named_type(context: FactContext) -> Fact[MissileType] | None:
     for reading in context.event:
         weapons = reading.weapons(before=reading.passing_at)
         kind = specific_type(weapons)
         if not kind:
             continue
+        both = _BOTH.search(reading.sentence.text)
+        if both is not None:
+            start = reading.sentence.start + both.start()
+            return Fact(
+                MissileType.BALLISTIC,
+                span(reading, start, start + len(both.group()), both.group()),
+            )
         missile_type = MissileType(kind)
         for found in weapons:
             if isinstance(found.entry, Weapon) and found.entry.missile_type == missile_type:

@@ -100,3 +100,12 @@ def test_the_day_before_s_missile_in_a_later_sentence_gives_no_class() -> None:
         "short-range ballistic missiles crossed the maritime border.",
     )
     assert launch.range_class is None
+
+
+def test_a_drill_of_ballistic_and_cruise_missiles_is_typed_by_its_ballistic_launch() -> None:
+    launch = launch_of(
+        "Russia held a drill of its strategic nuclear forces on Wednesday, the Kremlin said, "
+        "explaining that ballistic and cruise missiles were launched. Cruise missiles were "
+        "then launched by strategic bombers.",
+    )
+    assert launch.missile_type is MissileType.BALLISTIC
