@@ -45,7 +45,7 @@ import msgspec
 from schemas import FeedState, FeedSubscription, Message, topic_for
 from schemas.feeds import ArticleClaim, ArticleLead
 from schemas.vocabulary import FeedStatus
-from services.fetcher import metrics
+from services.fetcher import metrics, poll_log
 from services.fetcher.claims import open_claims
 from services.fetcher.downloads import RECORD_HEADROOM_BYTES, DownloadSource
 from services.fetcher.http import Fetcher
@@ -177,6 +177,7 @@ class FetcherSource:
         try:
             result = await poll_feed(feed, state, client=self._client, now=now, parse=self._parse)
             metrics.POLLS.labels(result.state.status.value).inc()
+            poll_log.POLLS.record(result.state)
             metrics.NEW_ENTRIES.inc(len(result.entries))
             leads, next_state = leads_for(result, feed, now)
             if self._assignments.get(partition) != assignment:
@@ -193,6 +194,7 @@ class FetcherSource:
                 return
             failed = self._failed(state, now, f"{type(error).__name__}: {error}")
             self._states[feed.feed_id] = failed
+            poll_log.POLLS.record(failed)
             with contextlib.suppress(Exception):
                 await view.write(partition, [failed])
 
