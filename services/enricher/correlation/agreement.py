@@ -13,7 +13,7 @@ away when they disagree, and a fact that either of them lacks counts nothing.
 | launch date, stated | +3 same day, +1 a day apart | apart |
 | launch date, inferred | +1 when 0-7 days after the event's | apart |
 | missile type | +2 | -4 |
-| range class | +2 | -5; -2 on the same stated day, no weapon or site clashing |
+| range class | +2 | -5; -2 for neighbouring classes, or on the same stated day with no weapon or site clashing |
 | weapon names | +3 one shared | -3 none shared |
 | launch site | +1 | -6 far apart; -3 two names, no coordinates |
 | impact area | +1 | -1 |
@@ -24,9 +24,11 @@ one (no evidence span) a guess. Time zones and "yesterday" move a date by one
 day, never by two, and a report without a stated date is published 0-7 days
 after the launch. Unknown types, and two names for one vehicle (ballistic and
 hypersonic, ballistic and space launch, ballistic and artillery rocket), count
-0. An SRBM and an ICBM a day apart are two launches; on the same stated day, with
-no weapon name or site against it, a class clash is mostly an early estimate (a
-"medium-range" missile later named an ICBM) and weighs less. Weapon names are specific,
+0. An SRBM and an ICBM a day apart are two launches; neighbouring classes (MRBM
+and IRBM, IRBM and ICBM) are what estimates of one missile confuse, and on the
+same stated day, with no weapon name or site against it, any class clash is
+mostly an early estimate (a "medium-range" missile later named an ICBM): both
+weigh less. Weapon names are specific,
 but one system has several. A sea or zone is where a missile flew or fell, not
 a site, so it never counts against a site; two sites far apart are two
 launches unless the range class or the weapon says it was one salvo. Impact
@@ -51,7 +53,7 @@ import re
 from collections.abc import Collection
 from datetime import date
 
-from schemas import LaunchFactFields, MissileType, Place
+from schemas import LaunchFactFields, MissileType, Place, RangeClass
 from schemas.launches import FACT_FIELDS
 from services.enricher.recognition import compatible_types
 
@@ -104,7 +106,7 @@ def agreement(
         dated
         + _country_score({event.country, *countries} - {None}, facts.country, "country" in stated)
         + _type_score(event.missile_type, facts.missile_type)
-        + _pair(event.range_class, facts.range_class, agree=2, disagree=-2 if same_day else -5)
+        + _range_score(event.range_class, facts.range_class, lenient=same_day)
         + names
         + site
         + _place_score(event.impact_area, facts.impact_area)
@@ -145,6 +147,24 @@ def _pair(event: object, report: object, *, agree: int, disagree: int) -> int:
     if event is None or report is None:
         return 0
     return agree if event == report else disagree
+
+
+_LADDER = (RangeClass.SRBM, RangeClass.MRBM, RangeClass.IRBM, RangeClass.ICBM)
+"""Range classes by reach: estimates of one missile confuse neighbours, never the ends."""
+
+
+def _range_score(event: RangeClass | None, report: RangeClass | None, *, lenient: bool) -> int:
+    if event is None or report is None:
+        return 0
+    if event == report:
+        return 2
+    if lenient or (
+        event in _LADDER
+        and report in _LADDER
+        and abs(_LADDER.index(event) - _LADDER.index(report)) == 1
+    ):
+        return -2
+    return -5
 
 
 def _names_score(event: tuple[str, ...], report: tuple[str, ...]) -> int:

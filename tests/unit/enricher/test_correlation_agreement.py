@@ -94,6 +94,15 @@ def test_early_range_estimates_of_one_day_join() -> None:
     assert [event.report_count for event in book.events] == [3]
 
 
+def test_neighbouring_range_estimates_a_day_apart_join() -> None:
+    """A US-dated copy calls it intermediate-range, Seoul's report an ICBM: one launch."""
+    book = _events(
+        ("https://a.example/1", {"kind": BALLISTIC, "range_class": RangeClass.IRBM}),
+        ("https://b.example/2", {"kind": BALLISTIC, "day": NEXT, "range_class": RangeClass.ICBM}),
+    )
+    assert len(book.events) == 1
+
+
 def test_a_range_clash_with_a_weapon_clash_on_one_day_stays_apart() -> None:
     book = _events(
         (
