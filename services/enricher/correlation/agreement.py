@@ -13,7 +13,7 @@ away when they disagree, and a fact that either of them lacks counts nothing.
 | launch date, stated | +3 same day, +1 a day apart | apart |
 | launch date, inferred | +1 when 0-7 days after the event's | apart |
 | missile type | +2 | -4 |
-| range class | +2 | -5; -2 for neighbouring classes, or on the same stated day with no weapon or site clashing |
+| range class | +2 | -5; -2 neighbours, or one stated day and no name or site clash |
 | weapon names | +3 one shared | -3 none shared |
 | launch site | +1 | -6 far apart; -3 two names, no coordinates |
 | impact area | +1 | -1 |
