@@ -92,6 +92,9 @@ def _exit_with_parent(parent_pid: int) -> None:
 def _serve(conn: Connection, megabytes: int, parent_pid: int) -> None:
     """A worker's life: receive a task, say it started, run it, send its outcome."""
     _exit_with_parent(parent_pid)
+    # Ctrl-C reaches the whole process group; stopping is the parent's decision (it
+    # closes the pool), so a worker neither dies mid-task nor prints a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if megabytes > 0:
         limit = megabytes * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
