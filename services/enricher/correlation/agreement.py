@@ -13,7 +13,7 @@ away when they disagree, and a fact that either of them lacks counts nothing.
 | launch date, stated | +3 same day, +1 a day apart | apart |
 | launch date, inferred | +1 when 0-7 days after the event's | apart |
 | missile type | +2 | -4 |
-| range class | +2 | -5; -2 neighbours, or one stated day and no name or site clash |
+| range class | +2 | -5; -2 neighbours, or one stated day, no name or site clash, not SRBM/ICBM |
 | weapon names | +3 one shared | -3 none shared |
 | launch site | +1 | -6 far apart; -3 two names, no coordinates |
 | impact area | +1 | -1 |
@@ -28,11 +28,12 @@ hypersonic, ballistic and space launch, ballistic and artillery rocket), count
 and IRBM, IRBM and ICBM) are what estimates of one missile confuse, and on the
 same stated day, with no weapon name or site against it, any class clash is
 mostly an early estimate (a "medium-range" missile later named an ICBM): both
-weigh less. Weapon names are specific,
-but one system has several. A sea or zone is where a missile flew or fell, not
-a site, so it never counts against a site; two sites far apart are two
-launches unless the range class or the weapon says it was one salvo. Impact
-areas are named loosely, and counts grow as reports come in.
+weigh less. An SRBM and an ICBM never do: reports dated in another zone can put a
+short-range launch late one evening and an ICBM the next morning on one day.
+Weapon names are specific, but one system has several. A sea or zone is where
+a missile flew or fell, not a site, so it never counts against a site; two sites
+far apart are two launches unless the range class or the weapon says it was one
+salvo. Impact areas are named loosely, and counts grow as reports come in.
 
 A report joins the best-scoring event that reaches `JOIN`: a report that
 agrees only on the country and falls within the window of an open event
@@ -158,11 +159,9 @@ def _range_score(event: RangeClass | None, report: RangeClass | None, *, lenient
         return 0
     if event == report:
         return 2
-    if lenient or (
-        event in _LADDER
-        and report in _LADDER
-        and abs(_LADDER.index(event) - _LADDER.index(report)) == 1
-    ):
+    ladder = event in _LADDER and report in _LADDER
+    apart = abs(_LADDER.index(event) - _LADDER.index(report)) if ladder else None
+    if apart == 1 or (lenient and apart != len(_LADDER) - 1):
         return -2
     return -5
 

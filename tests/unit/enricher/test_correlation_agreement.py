@@ -132,6 +132,16 @@ def test_a_report_naming_the_day_before_s_launch_is_not_of_it() -> None:
     assert [str(a.kind) for a in book.add(thursday, LATER).alerts] == ["new"]
 
 
+def test_an_srbm_and_an_icbm_dated_one_day_stay_apart() -> None:
+    """An evening's short-range launch and the next morning's ICBM, dated one day by a
+    report from another zone, are still two launches."""
+    book = _events(
+        ("https://a.example/1", {"kind": BALLISTIC, "range_class": RangeClass.SRBM}),
+        ("https://b.example/2", {"kind": BALLISTIC, "range_class": RangeClass.ICBM}),
+    )
+    assert len(book.events) == 2
+
+
 def test_two_weapons_on_consecutive_days_stay_apart() -> None:
     book = _events(
         ("https://a.example/1", {"kind": BALLISTIC, "weapons": ("Hwasong-17",)}),
