@@ -5,8 +5,10 @@ Each service runs as its own Kafka user and may touch only what it needs:
 * the topics it consumes: Read and Describe;
 * the topics it produces: Write, Describe, and Read (a service reads back its
   own state tables, such as ``fetcher.state``, when it takes over partitions);
+* the topics it follows whole outside any group (the web view): Read and Describe;
 * its consumer groups and transactional ids, by the prefix of its group id
-  (``launchwatch-<service>``, to which a stage name and a partition are added).
+  (``launchwatch-<service>``, to which a stage name and a partition are added),
+  for services that consume in groups.
 
 The CLI user may write and read ``feeds`` (``feeds add|remove|list``). Creating
 topics is the cluster admin's job (``launchwatch topics create`` as that user,
@@ -20,11 +22,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from schemas.topics import TOPICS
+from services.catalog import SERVICES as CATALOG
 
 ResourceType = Literal["topic", "group", "transactionalId"]
 PatternType = Literal["literal", "prefix"]
 
-SERVICES = ("fetcher", "parser", "enricher")
+SERVICES = tuple(CATALOG)
 USERS = (*SERVICES, "cli")
 
 
@@ -47,12 +50,12 @@ def grants(user: str, *, topic_prefix: str = "", group_prefix: str | None = None
         producer = user in topic.producers
         if producer:
             operations: tuple[str, ...] = ("Read", "Write", "Describe")
-        elif user in topic.consumers:
+        elif user in topic.consumers or user in topic.readers:
             operations = ("Read", "Describe")
         else:
             continue
         allowed.append(Grant("topic", topic_prefix + topic.name, "literal", operations))
-    if user in SERVICES:
+    if any(user in topic.consumers for topic in TOPICS):
         group = group_prefix if group_prefix is not None else f"launchwatch-{user}"
         allowed.append(Grant("group", group, "prefix", ("Read", "Describe")))
         allowed.append(Grant("transactionalId", group, "prefix", ("Write", "Describe")))

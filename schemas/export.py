@@ -344,7 +344,10 @@ def _operations(topic: Topic) -> dict[str, Any]:
     """``<service>.send.<topic>`` and ``<service>.receive.<topic>`` from the registry."""
     message = _message_name(topic)
     operations: dict[str, Any] = {}
-    for action, services in (("send", topic.producers), ("receive", topic.consumers)):
+    for action, services in (
+        ("send", topic.producers),
+        ("receive", topic.consumers + topic.readers),
+    ):
         for service in services:
             verb = "writes" if action == "send" else "reads"
             operations[f"{service}.{action}.{topic.name}"] = {

@@ -49,6 +49,11 @@ class Topic:
     max_message_bytes: int = 1 * MIB
     producers: tuple[str, ...] = ()
     consumers: tuple[str, ...] = ()
+    """Services that consume the topic in a consumer group; what they cannot handle goes to
+    the topic's dead-letter topic."""
+    readers: tuple[str, ...] = ()
+    """Services that follow the whole topic outside any group (views): they need read
+    access, and skip, log and count what they cannot read, so they add no dead letters."""
 
     @property
     def dlq_name(self) -> str:
@@ -160,6 +165,7 @@ _MAIN_TOPICS: tuple[Topic, ...] = (
         key_field="article_id",
         description="Tags of every article; launch facts when it reports a launch.",
         producers=("enricher",),
+        readers=("web",),
     ),
     Topic(
         name="launch.reports",
@@ -179,6 +185,7 @@ _MAIN_TOPICS: tuple[Topic, ...] = (
         cleanup_policy="compact",
         retention_ms=-1,
         producers=("enricher",),
+        readers=("web",),
     ),
     Topic(
         name="alerts.launch",
@@ -188,6 +195,7 @@ _MAIN_TOPICS: tuple[Topic, ...] = (
         partitions=3,
         retention_ms=365 * DAY_MS,
         producers=("enricher",),
+        readers=("web",),
     ),
     Topic(
         name="alerts.deliveries",

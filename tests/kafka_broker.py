@@ -30,6 +30,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import for_code
 from aiokafka.protocol.admin import CreateAclsRequest
 
+from deploy import access
 from deploy.access import Grant
 from services.runtime.kafka_security import KafkaSecurity
 
@@ -141,9 +142,9 @@ def kafka_bootstrap() -> Iterator[str]:
             stop_broker(environ)
 
 
-SECURED_USERS = ("admin", "fetcher", "parser", "enricher", "cli", "outsider")
-"""The users of the secured broker: its admin, one per service and the CLI, and a user
-with no ACL at all."""
+SECURED_USERS = ("admin", *access.USERS, "outsider")
+"""The users of the secured broker: its admin, one per service and the CLI (as
+`deploy/access.py` knows them), and a user with no ACL at all."""
 
 
 @dataclass(frozen=True)

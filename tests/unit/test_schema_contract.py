@@ -573,7 +573,7 @@ def test_asyncapi_operations_match_producers_and_consumers(topic: Topic) -> None
         if operation["channel"] == {"$ref": f"#/channels/{topic.name}"}
     }
     expected = {f"{service}.send.{topic.name}": "send" for service in topic.producers} | {
-        f"{service}.receive.{topic.name}": "receive" for service in topic.consumers
+        f"{service}.receive.{topic.name}": "receive" for service in topic.consumers + topic.readers
     }
     assert {name: operation["action"] for name, operation in mine.items()} == expected
     for operation in mine.values():
