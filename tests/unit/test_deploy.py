@@ -793,7 +793,7 @@ def test_kafka_users_are_generated_and_each_service_pod_runs_as_its_own() -> Non
     checked_in = (K8S_BASE / "kafka-users.yaml").read_text(encoding="utf-8")
     assert checked_in == generate.kafka_users_yaml(), "run python deploy/generate.py"
     users = {doc["metadata"]["name"] for doc in read_yaml_documents(K8S_BASE / "kafka-users.yaml")}
-    for name in ("fetcher", "parser", "enricher"):
+    for name in access.SERVICES:
         container = only_container(deployments()[name])
         env = {item["name"]: item.get("value") for item in container["env"]}
         assert env["LAUNCHWATCH_KAFKA_SASL_USERNAME"] == generate.user_name(name)
