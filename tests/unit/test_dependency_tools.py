@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
+
+from tests.scripts import load_script
 
 REQUIREMENTS = Path(__file__).resolve().parents[2] / "requirements"
 
 
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"lock_{name}", REQUIREMENTS / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-audit = _load("audit")
-changes = _load("changes")
+audit = load_script(REQUIREMENTS / "audit.py", "lock_audit")
+changes = load_script(REQUIREMENTS / "changes.py", "lock_changes")
 
 
 def _skipped(name: str) -> dict[str, str]:

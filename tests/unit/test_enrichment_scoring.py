@@ -3,37 +3,26 @@
 from __future__ import annotations
 
 import enum
-import importlib.util
 import json
 import subprocess
 import sys
 from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import msgspec
 import pytest
 
 from schemas import LaunchFactFields
+from tests.scripts import load_script
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "enrichment"
 if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))  # the scorer's sibling modules, as when run as a script
 
 
-def _load_scorer() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("enrichment_score", BENCH / "score.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-scorer = _load_scorer()
+scorer = load_script(BENCH / "score.py", "enrichment_score")
 
 Json = dict[str, Any]
 
