@@ -38,8 +38,9 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))  # sibling benchmarks, by their file names
 
-from bench.pipeline_latency import (  # noqa: E402
+from pipeline_latency import (  # noqa: E402
     LOOPBACK,
     TEST_LOOPBACK,
     Run,
