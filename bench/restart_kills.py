@@ -56,6 +56,7 @@ from pipeline_latency import (  # noqa: E402
     trickle,
     wait_until,
 )
+
 from schemas import AlertKind  # noqa: E402
 from tests.integration.pipeline import SERVICES, Pipeline  # noqa: E402
 from tests.kafka_broker import free_port, start_broker, stop_broker  # noqa: E402

@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))  # sibling benchmarks, by their file names
 
 from web_view import generated, write  # noqa: E402
+
 from schemas import MESSAGE_TYPES, LaunchEvent, Message, topic_for  # noqa: E402
 from services.enricher.correlation import AlertPolicy, EventBook, facts_key  # noqa: E402
 from services.enricher.gazetteer import default_gazetteer  # noqa: E402
