@@ -2,7 +2,10 @@
 
 Subscriptions and states live in compacted topics keyed by ``feed_id``: the
 latest record per feed is the truth, and a tombstone (a null value) on
-``feeds`` unsubscribes. Leads and claims are keyed by ``article_id``, so that
+``feeds`` unsubscribes. A feed whose publisher announces a WebSub hub also has a
+`WebSubSubscription` (compacted, keyed by ``feed_id``), and what the hub sends
+to the callback travels as `WebSubEvent` records keyed by ``feed_id``, so the
+one replica that owns the feed applies them. Leads and claims are keyed by ``article_id``, so that
 every feed entry leading to one article meets in one partition, where one
 owner decides whether the article is new (see ``docs/fetcher.md``).
 """
@@ -98,3 +101,63 @@ class ArticleClaim(Message, frozen=True, kw_only=True):
     claimed_at: UtcDateTime
     note: str | None = None
     """Why a done article is not on `news.raw` (its record was too large even without its page)."""
+
+
+WebSubStatus = Literal["requested", "live", "failed", "denied"]
+"""``requested``: asked of the hub, not yet verified; ``live``: verified, the lease
+running; ``failed``: the hub refused the request or never verified it (asked again
+later); ``denied``: the hub denied or cancelled it (asked again much later)."""
+
+
+class WebSubSubscription(Message, frozen=True, kw_only=True):
+    """A feed's WebSub subscription (W3C WebSub), as the fetcher asked for it and the hub answered.
+
+    Written only by the replica that owns the feed, in the same transaction as
+    the feed's state when both change; every replica reads the whole table to
+    answer the hub's verification and check each delivery's signature.
+    """
+
+    feed_id: StableId
+    hub: str
+    """The hub's URL, discovered from the feed (``Link`` header or ``<link rel="hub">``)."""
+    topic: str
+    """The topic URL (the feed's ``rel="self"``, else the URL it was fetched from)."""
+    callback: str
+    secret: str
+    """The HMAC secret given to the hub (``hub.secret``); deliveries are signed with it."""
+    status: WebSubStatus
+    requested_at: UtcDateTime
+    attempts: int = 0
+    """Requests since the subscription was last verified; sets the back-off of retries."""
+    lease_s: int | None = None
+    """The lease the hub granted in its verification (``hub.lease_seconds``)."""
+    verified_at: UtcDateTime | None = None
+    expires_at: UtcDateTime | None = None
+    error: str | None = None
+    applied_offset: int = -1
+    """Offset in ``fetcher.pushes`` of the last event applied to this feed: one applied once."""
+    last_push_at: UtcDateTime | None = None
+    updated_at: UtcDateTime
+
+
+WebSubEventKind = Literal["content", "verified", "denied"]
+
+
+class WebSubEvent(Message, frozen=True, kw_only=True):
+    """What a hub told the callback about one feed, on its way to the feed's owner.
+
+    ``content``: a delivery whose signature was checked (its body is the
+    pushed feed document); ``verified``: the hub verified the subscription,
+    with its lease; ``denied``: the hub denied or cancelled it.
+    """
+
+    feed_id: StableId
+    kind: WebSubEventKind
+    topic: str
+    received_at: UtcDateTime
+    body: bytes | None = None
+    content_type: str | None = None
+    link: str | None = None
+    """The delivery's ``Link`` header (its ``rel="hub"`` and ``rel="self"``)."""
+    lease_s: int | None = None
+    reason: str | None = None

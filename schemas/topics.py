@@ -16,7 +16,14 @@ from typing import Literal
 
 from schemas.articles import Article, RawArticle
 from schemas.deliveries import AlertDelivery
-from schemas.feeds import ArticleClaim, ArticleLead, FeedState, FeedSubscription
+from schemas.feeds import (
+    ArticleClaim,
+    ArticleLead,
+    FeedState,
+    FeedSubscription,
+    WebSubEvent,
+    WebSubSubscription,
+)
 from schemas.launches import EnrichedArticle, LaunchAlert, LaunchEvent, LaunchReport
 from schemas.message import Message
 
@@ -112,6 +119,30 @@ _MAIN_TOPICS: tuple[Topic, ...] = (
         description="Per-feed polling state, co-partitioned with feeds. Compacted.",
         cleanup_policy="compact",
         retention_ms=-1,
+        producers=("fetcher",),
+    ),
+    Topic(
+        name="fetcher.websub",
+        value_type=WebSubSubscription,
+        key_field="feed_id",
+        description=(
+            "Each feed's WebSub subscription and its secret, written by the feed's owner, "
+            "read whole by every fetcher replica to answer the hub. Compacted."
+        ),
+        cleanup_policy="compact",
+        retention_ms=-1,
+        producers=("fetcher",),
+    ),
+    Topic(
+        name="fetcher.pushes",
+        value_type=WebSubEvent,
+        key_field="feed_id",
+        description=(
+            "What WebSub hubs sent to the callback (checked deliveries, verifications), "
+            "keyed by feed id so the feed's owner applies them in order, once."
+        ),
+        retention_ms=1 * DAY_MS,
+        max_message_bytes=8 * MIB,
         producers=("fetcher",),
     ),
     Topic(

@@ -51,7 +51,7 @@ from schemas import (
 )
 from schemas.articles import PublishedSource
 from schemas.export import export, exported_documents, normalise_descriptions
-from schemas.feeds import ArticleClaim, ArticleLead
+from schemas.feeds import ArticleClaim, ArticleLead, WebSubEvent, WebSubSubscription
 from schemas.launches import ClaimQuantity, FactName
 from services.runtime.deadletter import dead_letter
 from services.runtime.records import ConsumedRecord
@@ -658,6 +658,8 @@ CHANGED: dict[type[Message], dict[str, Any]] = {
     LaunchAlert: {"revision": 2},
     LaunchReport: {"country_key": "unknown"},
     AlertDelivery: {"attempts": 3},
+    WebSubSubscription: {"status": "failed"},
+    WebSubEvent: {"kind": "verified"},
 }
 
 
