@@ -142,13 +142,36 @@ async def serve(
     except ConfigurationError as error:
         log.error("%s", error)
         return EXIT_CONFIG
-    async with contextlib.AsyncExitStack() as stack:
-        try:
-            runners = await open_runners(service, settings, service_settings, transport, stack)
-        except ConfigurationError as error:
-            log.error("%s", error)
-            return EXIT_CONFIG
-        return await _serve(runners, port, settings, transport)
+    # Stopping is asked for from the start: a SIGTERM that arrives while the stages are
+    # still opening (connecting, rebuilding state) ends the process cleanly too.
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            opening = asyncio.create_task(
+                open_runners(service, settings, service_settings, transport, stack)
+            )
+            stopping = asyncio.create_task(stop.wait())
+            await asyncio.wait({opening, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            if not opening.done():
+                log.info("stopped while starting")
+                opening.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await opening
+                await transport.close()
+                return 0
+            try:
+                runners = opening.result()
+            except ConfigurationError as error:
+                log.error("%s", error)
+                return EXIT_CONFIG
+            return await _serve(runners, port, settings, transport, stop)
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
 
 
 async def open_runners(
@@ -187,12 +210,12 @@ async def open_runners(
 
 
 async def _serve(
-    processors: list[Runner], port: int, settings: RuntimeSettings, transport: Transport
+    processors: list[Runner],
+    port: int,
+    settings: RuntimeSettings,
+    transport: Transport,
+    stop: asyncio.Event,
 ) -> int:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
 
     def ready() -> bool:
         return all(p.ready.is_set() for p in processors)
@@ -215,8 +238,6 @@ async def _serve(
         else:
             await pages.stop()
         await transport.close()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.remove_signal_handler(signum)
 
 
 async def run_all(processors: list[Runner], stop: asyncio.Event) -> None:
