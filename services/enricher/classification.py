@@ -87,6 +87,11 @@ def _contested(story: Story) -> bool:
 
 
 def _reaction(story: Story) -> bool:
+    """The news is a reaction to launches or their aftermath, which only recaps them."""
+    return _led_by_reaction(story) or _aftermath(story)
+
+
+def _led_by_reaction(story: Story) -> bool:
     """The news is a reaction to launches, which are only recapped.
 
     The headline (or first sentence) leads with the reaction, a condemnation, a
@@ -110,6 +115,36 @@ def _leads_with_reaction(reading: Reading) -> bool:
         return False
     realis = reading.realis_at - reading.sentence.start if reading.realis_at is not None else None
     return realis is None or cue.start() < realis
+
+
+def _aftermath(story: Story) -> bool:
+    """The news came days after the launch, which the story only recaps.
+
+    Neither the headline nor the lede states a launch; the lede dates its own news
+    ("on Sunday pledged", "on Friday began reviewing its alerts") after the launch's
+    day, or the launch is told as last week's; and at most `RECAP_SENTENCES`
+    sentences tell the launch. A summit, sanctions, a speech or a town's review of
+    its alarms is then the news, and the launch its cause.
+    """
+    primary = story.primary
+    if primary is None:
+        return False
+    headline = [r for r in story.readings if not r.in_text or r.sentence.index < 0]
+    body = [r for r in story.readings if r.in_text and r.sentence.index >= 0]
+    lede = body[: 2 - min(len(headline), 1)]
+    top = (*headline, *lede)
+    if not lede or primary in lede or any(r.is_candidate or _firm_reason(r) for r in top):
+        return False  # the top states the launch, or its own reason (a denial, a plan)
+    told = [
+        r for r in story.readings if r.is_candidate and not cues.REACTION.search(r.sentence.text)
+    ]
+    if len(told) > RECAP_SENTENCES:
+        return False
+    launch = primary.best_day()
+    if launch is None or launch.day is None:
+        return bool(cues.EARLIER_DAYS.search(primary.sentence.text))
+    news = [m.day for m in lede[-1].dates if m.day and m.precision >= Precision.RELATIVE]
+    return bool(news) and news[0] > launch.day
 
 
 def _history(story: Story) -> bool:
@@ -251,6 +286,10 @@ def frame_rejection(readings: list[Reading], primary: Reading) -> Modality | Non
         return None
     contrary = [r.modality for r in frame if r.modality is not None and _firm(r)]
     return contrary[0] if contrary else None
+
+
+def _firm_reason(reading: Reading) -> bool:
+    return reading.modality is not None and _firm(reading)
 
 
 def _firm(reading: Reading) -> bool:

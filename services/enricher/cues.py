@@ -267,12 +267,20 @@ CONTESTED = re.compile(
 
 REACTION = re.compile(
     r"\b(?:Security Council|(?i:unsc)|condemn\w*|slam(?:s|med)?|denounc\w*|sanction\w*"
+    r"|(?i:protest(?:s|ed|ing)?)|deplor\w*|censur\w*|rebuk\w*|(?i:unacceptable)"
     r"|rall(?:y|ies|ied)|celebrat\w*|emergency (?:meeting|session)"
     r"|(?:holds?|held|convenes?|convened|calls?|called) (?:an? )?(?:closed-door |emergency )?"
     r"(?:meeting|session))\b",
 )
-"""A reaction that can be the news itself: a condemnation, a Council meeting, sanctions,
-a rally. Case matters: "Security Council" is the body, not any council."""
+"""A reaction that can be the news itself: a condemnation or protest, a Council meeting,
+sanctions, a rally. Case matters: "Security Council" is the body, not any council."""
+
+EARLIER_DAYS = re.compile(
+    r"\b(?:last (?:week|month)|earlier (?:this|last) (?:week|month)|(?:days|weeks) ago"
+    r"|(?:a|one|two|three) weeks? ago)\b",
+    _I,
+)
+"""A launch told as days or weeks back ("fired an ICBM last week"), not today's news."""
 
 SAME_LAUNCH_REFERENCE = re.compile(
     r"(?:The|That|This|Its)\s+(?:failed\s+|latest\s+|reported\s+|alleged\s+)?"
