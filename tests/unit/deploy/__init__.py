@@ -1,0 +1,1 @@
+"""Deployment files (compose, image, Kubernetes, Prometheus, Grafana) checked against the code."""
