@@ -16,6 +16,10 @@ its late write fails with `PartitionLost` instead of duplicating the new
 owner's. When partitions are revoked their rows disappear from the view and
 writes in progress finish first.
 
+A source may also serve pages (the fetcher's WebSub callback): an ``app``
+attribute of it, when not None, is served on the service's HTTP port beside
+the probes, as a view's pages are.
+
 A row nobody can read (not JSON, or not the table's message type) is moved to
 ``<table>.dlq`` with the reason, and a tombstone removes it from the table in
 the same transaction, so it neither stops the source nor comes back.
@@ -27,6 +31,8 @@ import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Generic, Protocol, TypeVar
+
+from starlette.types import ASGIApp
 
 from schemas import Message, UndecodableMessage, WireError, decode, topic_for
 from services.runtime import metrics
@@ -159,6 +165,12 @@ class SourceRunner(Generic[Row]):
             stop.set()
             await asyncio.gather(working, return_exceptions=True)
             await subscription.close()
+
+    @property
+    def app(self) -> ASGIApp | None:
+        """Pages the source serves on the service's port (an `app` attribute of it), if any."""
+        app: ASGIApp | None = getattr(self._source, "app", None)
+        return app
 
     async def _assigned(self, partitions: frozenset[TopicPartition]) -> None:
         try:

@@ -131,8 +131,8 @@ class ViewRunner:
 
 
 def view_app(runners: Sequence[object]) -> ASGIApp | None:
-    """The pages of the one view among `runners`, if there is one."""
-    apps = [runner.app for runner in runners if isinstance(runner, ViewRunner)]
+    """The pages of the one runner among `runners` that has any (a view, or a source's)."""
+    apps = [app for runner in runners if (app := getattr(runner, "app", None)) is not None]
     if len(apps) > 1:
-        raise ValueError("a service serves at most one view on its port")
+        raise ValueError("a service serves at most one set of pages on its port")
     return apps[0] if apps else None
