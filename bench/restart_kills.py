@@ -40,7 +40,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))  # sibling benchmarks, by their file names
 
-from pipeline_latency import (  # noqa: E402
+from pipeline_figures import latency, percentiles  # noqa: E402
+from pipeline_rig import (  # noqa: E402
     LOOPBACK,
     TEST_LOOPBACK,
     Run,
@@ -48,9 +49,7 @@ from pipeline_latency import (  # noqa: E402
     cli,
     console,
     environment,
-    latency,
     newsroom,
-    percentiles,
     read_outcome,
     ready,
     trickle,
