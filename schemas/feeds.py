@@ -103,10 +103,12 @@ class ArticleClaim(Message, frozen=True, kw_only=True):
     """Why a done article is not on `news.raw` (its record was too large even without its page)."""
 
 
-WebSubStatus = Literal["requested", "live", "failed", "denied"]
+WebSubStatus = Literal["requested", "live", "failed", "denied", "ended"]
 """``requested``: asked of the hub, not yet verified; ``live``: verified, the lease
 running; ``failed``: the hub refused the request or never verified it (asked again
-later); ``denied``: the hub denied or cancelled it (asked again much later)."""
+later); ``denied``: the hub denied or cancelled it (asked again much later);
+``ended``: the feed no longer names the hub, so the lease is left to run out and
+deliveries are answered 410 Gone."""
 
 
 class WebSubSubscription(Message, frozen=True, kw_only=True):

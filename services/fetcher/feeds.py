@@ -80,6 +80,10 @@ class ParsedFeed:
     """In document order, duplicates (same entry id) dropped after their first appearance."""
     problem: str | None = None
     """Why feedparser found the feed malformed, when it did and the feed was still usable."""
+    hubs: tuple[str, ...] = ()
+    """WebSub hubs the feed announces (``<link rel="hub">``, ``atom:link``, JSON Feed ``hubs``)."""
+    self_url: str | None = None
+    """The feed's own URL as it states it (``rel="self"``, JSON Feed ``feed_url``): the topic."""
 
 
 def _readings(body: bytes, content_type: str | None) -> list[str]:
@@ -280,4 +284,14 @@ def parse_feed(body: bytes, *, headers: Mapping[str, str], url: str) -> ParsedFe
     title = _text(_get(feed, "title"))
     if problem is not None and not entries and not _get(parsed, "version"):
         raise FeedParseError(f"not a usable feed: {problem}")
-    return ParsedFeed(title=title, ttl_s=_ttl_seconds(feed), entries=entries, problem=problem)
+    links = [link for link in _get(feed, "links") or [] if _text(_get(link, "href"))]
+    hubs = tuple(_get(link, "href") for link in links if _get(link, "rel") == "hub")
+    selves = [_get(link, "href") for link in links if _get(link, "rel") == "self"]
+    return ParsedFeed(
+        title=title,
+        ttl_s=_ttl_seconds(feed),
+        entries=entries,
+        problem=problem,
+        hubs=tuple(dict.fromkeys(hubs)),
+        self_url=selves[0] if selves else None,
+    )

@@ -44,7 +44,7 @@ import contextlib
 import ipaddress
 import ssl
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
@@ -297,8 +297,13 @@ class Fetcher:
         max_bytes: int | None = None,
         html_only: bool = False,
         accept: str | None = None,
+        form: Mapping[str, str] | None = None,
     ) -> FetchResult:
-        """GET `url`, following redirects; never raises for what the server or network does."""
+        """GET `url`, following redirects; never raises for what the server or network does.
+
+        With `form`, POSTs it form-encoded instead (a WebSub subscription request)
+        and follows no redirect: a redirect is answered as a failure.
+        """
         limit = max_bytes if max_bytes is not None else self.settings.fetch_feed_max_bytes
         headers = {"Accept": accept or (PAGE_ACCEPT if html_only else FEED_ACCEPT)}
         if etag:
@@ -308,7 +313,7 @@ class Fetcher:
         progress = _Progress(url)
         try:
             async with asyncio.timeout(self.settings.fetch_total_timeout_s) as deadline:
-                return await self._follow(url, progress, headers, limit, html_only, deadline)
+                return await self._follow(url, progress, headers, limit, html_only, deadline, form)
         except TimeoutError:
             return self._result(
                 url,
@@ -349,6 +354,7 @@ class Fetcher:
         limit: int,
         html_only: bool,
         deadline: asyncio.Timeout,
+        form: Mapping[str, str] | None = None,
     ) -> FetchResult:
         visited = {url.split("#", 1)[0]}
         for _hop in range(self.settings.fetch_max_redirects + 1):
@@ -360,7 +366,8 @@ class Fetcher:
             except ResolutionFailed as error:
                 return self._result(url, progress, FeedStatus.DNS, error=str(error))
             try:
-                request = self._client.build_request("GET", current, headers=headers)
+                method = "GET" if form is None else "POST"
+                request = self._client.build_request(method, current, headers=headers, data=form)
             except (httpx.InvalidURL, httpx.UnsupportedProtocol) as error:
                 return self._result(url, progress, FeedStatus.BLOCKED, error=str(error))
             proxied = self._client._transport_for_url(request.url) is not self._direct
@@ -400,7 +407,7 @@ class Fetcher:
                     except Blocked as error:
                         return self._result(url, progress, FeedStatus.BLOCKED, error=error.reason)
                     location = response.headers.get("location")
-                    if response.status_code in REDIRECT_CODES and location:
+                    if response.status_code in REDIRECT_CODES and location and form is None:
                         try:
                             target = str(response.url.join(location.strip()))
                         except httpx.InvalidURL as error:

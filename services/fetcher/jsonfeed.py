@@ -41,9 +41,16 @@ class Item(msgspec.Struct, kw_only=True):
     tags: list[str] | None = None
 
 
+class Hub(msgspec.Struct, kw_only=True):
+    type: str | None = None
+    url: str | None = None
+
+
 class JsonFeed(msgspec.Struct, kw_only=True):
     version: str
     title: str | None = None
+    feed_url: str | None = None
+    hubs: list[Hub] | None = None
     author: Author | None = None
     authors: list[Author] | None = None
     items: list[Item] = []
@@ -116,4 +123,12 @@ def parse_json_feed(body: bytes, *, base: str) -> ParsedFeed:
     if not feed.version.startswith(VERSION_PREFIX):
         raise FeedParseError(f"not a JSON Feed version 1: {feed.version[:80]!r}")
     entries = unique_entries(_entry(item, feed, base) for item in feed.items)
-    return ParsedFeed(title=_clean(feed.title), ttl_s=None, entries=entries)
+    hubs = tuple(
+        urljoin(base, hub.url)
+        for hub in feed.hubs or []
+        if hub.url and (hub.type or "").lower() in ("websub", "pubsubhubbub", "")
+    )
+    self_url = urljoin(base, feed.feed_url) if feed.feed_url else None
+    return ParsedFeed(
+        title=_clean(feed.title), ttl_s=None, entries=entries, hubs=hubs, self_url=self_url
+    )

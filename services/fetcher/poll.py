@@ -60,12 +60,12 @@ from schemas.feeds import FeedState, FeedSubscription
 from schemas.ids import article_id, canonical_url, stable_id
 from schemas.vocabulary import FeedStatus
 from services.fetcher import schedule
+from services.fetcher.entries import SEEN_LIMIT as SEEN_LIMIT
+from services.fetcher.entries import bounded, select_new
 from services.fetcher.feeds import FeedParseError, FeedRefused, ParsedFeed, parse_feed
 from services.fetcher.http import Fetcher, FetchResult
 from services.fetcher.robots import RobotsCache
 
-SEEN_LIMIT = 500
-"""Entry ids remembered per feed (at least as many as the feed lists, within the byte bound)."""
 TOO_LARGE_LIMIT = 50
 """Entries too large for `news.raw` remembered in the state, newest last."""
 ERROR_CHARS = 1000
@@ -99,6 +99,11 @@ class PollResult:
     """The state the poll started from."""
     seen_max_bytes: int = 128 * 1024
     floor_s: float = 60.0
+    parsed: bool = False
+    """Whether a document was parsed (a changed body), so `hubs` and `self_url` are current."""
+    hubs: tuple[str, ...] = ()
+    """WebSub hubs the document announces (the response's ``Link`` header is in `fetch`)."""
+    self_url: str | None = None
 
     def state_after(self, recorded: Iterable[str], too_large: Iterable[str] = ()) -> FeedState:
         """The state to write with the entries `recorded` so far (ids), in order.
@@ -119,7 +124,7 @@ class PollResult:
         due = (self.fetch_time or state.updated_at) + timedelta(seconds=self.floor_s)
         return msgspec.structs.replace(
             state,
-            seen_entry_ids=_bounded([*self.prior.seen_entry_ids, *done], self.seen_max_bytes),
+            seen_entry_ids=bounded([*self.prior.seen_entry_ids, *done], self.seen_max_bytes),
             etag=None,
             last_modified=None,
             body_sha256=None,
@@ -166,47 +171,6 @@ def upgrades_scheme_only(old: str, new: str) -> bool:
     except ValueError:
         return False
     return before.startswith("http://") and after == "https://" + before[len("http://") :]
-
-
-def _id_bytes(entry_id: str) -> int:
-    return len(entry_id.encode()) + 3  # quotes and a comma in the JSON state
-
-
-def _bounded(ids: list[str], max_bytes: int, limit: int = SEEN_LIMIT) -> tuple[str, ...]:
-    """The newest ids (last), unique, at most `limit` of them and within `max_bytes`."""
-    kept: list[str] = []
-    size = 0
-    unique = list(reversed(dict.fromkeys(reversed(ids))))  # last occurrence wins
-    for entry_id in reversed(unique):
-        size += _id_bytes(entry_id)
-        if size > max_bytes or len(kept) >= limit:
-            break
-        kept.append(entry_id)
-    return tuple(reversed(kept))
-
-
-def _remembered(old: tuple[str, ...], current: list[str], max_bytes: int) -> tuple[str, ...]:
-    listed = set(current)
-    kept = [entry_id for entry_id in old if entry_id not in listed] + current
-    return _bounded(kept, max_bytes, max(SEEN_LIMIT, len(current)))
-
-
-def _readable(entries: tuple[FeedEntry, ...], max_bytes: int) -> list[FeedEntry]:
-    """The entries (newest first, in document order) whose ids fit the seen-state bound."""
-    size = 0
-    for index, entry in enumerate(entries):
-        size += _id_bytes(entry.entry_id)
-        if size > max_bytes:
-            return list(entries[:index])
-    return list(entries)
-
-
-def _other_scheme(entry_id: str) -> str | None:
-    if entry_id.startswith("http://"):
-        return "https://" + entry_id[len("http://") :]
-    if entry_id.startswith("https://"):
-        return "http://" + entry_id[len("https://") :]
-    return None
 
 
 def _short(text: str | None) -> str | None:
@@ -307,22 +271,7 @@ async def poll_feed(
     deferred = 0
     seen = state.seen_entry_ids
     if parsed is not None:
-        known = set(state.seen_entry_ids)
-        readable = _readable(parsed.entries, settings.fetch_seen_max_bytes)
-        oldest_first = list(reversed(readable))
-        new_entries = [
-            entry
-            for entry in oldest_first
-            if entry.entry_id not in known and _other_scheme(entry.entry_id) not in known
-        ]
-        cap = max(settings.fetch_poll_max_entries, 1)
-        deferred = max(len(new_entries) - cap, 0)
-        new_entries = new_entries[deferred:]  # the newest first: a launch is news now
-        seen = _remembered(
-            state.seen_entry_ids,
-            [entry.entry_id for entry in oldest_first],
-            settings.fetch_seen_max_bytes,
-        )
+        new_entries, deferred, seen = select_new(parsed.entries, state, settings)
 
     # Where the feed lives now.
     url, redirect_target, redirect_since = state.url, None, None
@@ -394,6 +343,9 @@ async def poll_feed(
         prior=state,
         seen_max_bytes=settings.fetch_seen_max_bytes,
         floor_s=max(sched.min_s, floor or 0.0),
+        parsed=parsed is not None,
+        hubs=parsed.hubs if parsed is not None else (),
+        self_url=parsed.self_url if parsed is not None else None,
     )
 
 

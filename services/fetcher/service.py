@@ -36,33 +36,37 @@ import contextlib
 import functools
 import logging
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
 
 import msgspec
+from starlette.types import ASGIApp
 
-from schemas import FeedState, FeedSubscription, Message, topic_for
+from schemas import FeedState, FeedSubscription
 from schemas.feeds import ArticleClaim, ArticleLead
 from schemas.vocabulary import FeedStatus
 from services.fetcher import metrics, poll_log
 from services.fetcher.claims import open_claims
-from services.fetcher.downloads import RECORD_HEADROOM_BYTES, DownloadSource
+from services.fetcher.downloads import DownloadSource
 from services.fetcher.http import Fetcher
+from services.fetcher.leads import leads_for
 from services.fetcher.parsing import FeedParsers
 from services.fetcher.politeness import Politeness
 from services.fetcher.poll import (
     ERROR_CHARS,
     FeedParser,
-    PollResult,
-    article_key,
     initial_state,
     poll_feed,
     schedule_settings,
 )
 from services.fetcher.schedule import failure_delay, is_stale
 from services.fetcher.settings import FetcherSettings
-from services.runtime import PartitionLost
+from services.fetcher.websub.callback import Callback, open_callback
+from services.fetcher.websub.owner import WebSubOwner
+from services.runtime import ConfigurationError, PartitionLost
 from services.runtime.records import TopicPartition
 from services.runtime.source import SourceView, first_of
 from services.runtime.spec import ServiceSpec, SourceSpec, StageContext, StageSpec
@@ -72,33 +76,6 @@ log = logging.getLogger(__name__)
 IDLE_WAKE_S = 1.0
 
 
-def leads_for(
-    result: PollResult, feed: FeedSubscription, now: datetime
-) -> tuple[list[Message], FeedState]:
-    """The leads of a poll's new entries, and the state that records them.
-
-    An entry whose lead would be over ``fetcher.leads``' record limit is not
-    written; its id is listed in the state's `too_large_entry_ids` instead.
-    """
-    limit = topic_for(ArticleLead).max_message_bytes - RECORD_HEADROOM_BYTES
-    leads: list[Message] = []
-    too_large: list[str] = []
-    for entry in result.entries:
-        lead = ArticleLead(
-            article_id=article_key(entry, feed.feed_id),
-            feed_id=feed.feed_id,
-            feed_url=feed.url,
-            entry=entry,
-            found_at=now,
-        )
-        if len(msgspec.json.encode(lead)) > limit:
-            too_large.append(entry.entry_id)
-        else:
-            leads.append(lead)
-    recorded = [entry.entry_id for entry in result.entries]
-    return leads, result.state_after(recorded, too_large)
-
-
 class FetcherSource:
     def __init__(
         self,
@@ -106,6 +83,7 @@ class FetcherSource:
         context: StageContext,
         client: Fetcher,
         parse: FeedParser,
+        callback: Callback | None = None,
     ) -> None:
         self._settings = settings
         self._context = context
@@ -115,22 +93,53 @@ class FetcherSource:
         self._polling: dict[str, asyncio.Task[None]] = {}
         self._assignments: dict[TopicPartition, int] = {}
         """How many times each partition was assigned: a poll from an earlier one is stale."""
+        self._callback = callback
+        self._websub = (
+            None
+            if callback is None
+            else WebSubOwner(
+                settings,
+                context,
+                client,
+                parse,
+                states=self._states,
+                busy=self._polling,
+                assignments=self._assignments,
+            )
+        )
+
+    @property
+    def app(self) -> ASGIApp | None:
+        """The WebSub callback, served on the service's port, when one is configured."""
+        return None if self._callback is None else self._callback.app
 
     async def prepare(self, partitions: frozenset[TopicPartition]) -> None:
         """Read every feed's state, so new partitions resume where their last owner was."""
         for partition in partitions:
             self._assignments[partition] = self._assignments.get(partition, 0) + 1
         table = await self._context.latest(FeedState)
-        self._states = {state.feed_id: state for state in table.values()}
+        self._states.clear()
+        self._states.update({state.feed_id: state for state in table.values()})
+        if self._websub is not None:
+            await self._websub.load()
 
     async def run(self, view: SourceView[FeedSubscription], stop: asyncio.Event) -> None:
+        pushes = None if self._websub is None else asyncio.create_task(self._websub.run(view, stop))
         try:
             while not stop.is_set():
+                if self._callback is not None:
+                    self._callback.raise_if_failed()
+                if pushes is not None and pushes.done():
+                    pushes.result()
                 view.changed.clear()
                 wake = self._start_due_polls(view, datetime.now(UTC))
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(first_of(view.changed, stop), wake)
         finally:
+            if pushes is not None:
+                await asyncio.gather(pushes, return_exceptions=True)
+            if self._websub is not None:
+                await self._websub.close()
             for task in self._polling.values():
                 task.cancel()  # unwritten work is redone by the next owner; nothing is lost
             await asyncio.gather(*self._polling.values(), return_exceptions=True)
@@ -151,12 +160,18 @@ class FetcherSource:
                 if feed.feed_id in self._polling:
                     continue
                 due = state.next_poll_at or now
+                hub_due = None if self._websub is None else self._websub.due_at(feed.feed_id)
+                work: Coroutine[Any, Any, None] | None = None
                 if due <= now:
-                    task = asyncio.create_task(self._poll(view, partition, feed, state))
+                    work = self._poll(view, partition, feed, state)
+                elif hub_due is not None and hub_due <= now and self._websub is not None:
+                    work = self._websub.renew(view, partition, feed.feed_id)
+                else:
+                    wake = min(wake, (min(due, hub_due or due) - now).total_seconds())
+                if work is not None:
+                    task = asyncio.create_task(work)
                     self._polling[feed.feed_id] = task
                     task.add_done_callback(functools.partial(self._forget, feed.feed_id))
-                else:
-                    wake = min(wake, (due - now).total_seconds())
         metrics.FEEDS_OWNED.set(owned)
         metrics.FEEDS_STALE.set(stale)
         return max(wake, 0.05)
@@ -180,10 +195,15 @@ class FetcherSource:
             poll_log.POLLS.record(result.state)
             metrics.NEW_ENTRIES.inc(len(result.entries))
             leads, next_state = leads_for(result, feed, now)
+            sub = None
+            if self._websub is not None:
+                next_state, sub = self._websub.after_poll(feed, result, next_state, now)
             if self._assignments.get(partition) != assignment:
                 return  # polled from a state that may be outdated: the next poll redoes it
-            await view.write(partition, [*leads, next_state])
+            await view.write(partition, [*leads, next_state, *([sub] if sub else [])])
             self._states[feed.feed_id] = next_state
+            if sub is not None and self._websub is not None:
+                await self._websub.written(view, partition, sub)
         except PartitionLost:
             return  # the feed moved to another replica, which polls it from its state
         except Exception as error:
@@ -248,14 +268,29 @@ class _SharedClient:
 _CLIENTS = _SharedClient()
 
 
+def check_callback_url(url: str) -> None:
+    """Refuse a WebSub callback URL a hub could not call: an absolute http(s) URL with a host."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise ConfigurationError(
+            "LAUNCHWATCH_WEBSUB_CALLBACK_URL must be an absolute http(s) URL without a query "
+            f"(the public URL of the fetcher's callback path), not {url!r}"
+        )
+
+
 @asynccontextmanager
 async def open_fetcher(
     settings: FetcherSettings, context: StageContext
 ) -> AsyncIterator[FetcherSource]:
     parsers = FeedParsers(settings)
     try:
-        async with _CLIENTS.use(settings) as client:
-            yield FetcherSource(settings, context, client, parsers)
+        async with contextlib.AsyncExitStack() as stack:
+            client = await stack.enter_async_context(_CLIENTS.use(settings))
+            callback = None
+            if settings.websub_callback_url:
+                check_callback_url(settings.websub_callback_url)
+                callback = await stack.enter_async_context(open_callback(settings, context))
+            yield FetcherSource(settings, context, client, parsers, callback)
     finally:
         parsers.close()
 

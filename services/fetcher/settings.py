@@ -86,3 +86,16 @@ class FetcherSettings:
     feed_gone_grace_s: float = setting(
         7 * 86400.0, "how long a feed must answer 404/410 before it is marked gone"
     )
+    websub_callback_url: str = setting(
+        "",
+        "public URL of the fetcher's WebSub callback, served on its HTTP port under this URL's "
+        "path (the feed id is appended); empty: no push, polling only",
+    )
+    websub_lease_s: int = setting(
+        10 * 86400, "lease asked of WebSub hubs; renewed when 80 % of the granted lease has passed"
+    )
+    websub_poll_interval_s: float = setting(
+        1800.0,
+        "poll interval of a feed while its WebSub subscription is live (polling stays the "
+        "safety net); never below the feed's own interval",
+    )
