@@ -26,14 +26,9 @@ cluster_id=Xd0sQ5y7RUm2bTq8rK1vWg
 say() { echo "compose-secured.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
 
-password_of() {
-  local pair
-  IFS=',' read -ra pairs <<<"${LAUNCHWATCH_KAFKA_SCRAM_USERS:?name=password pairs}"
-  for pair in "${pairs[@]}"; do
-    if [[ "${pair%%=*}" == "$1" ]]; then echo "${pair#*=}"; return 0; fi
-  done
-  return 1
-}
+# scram_password, make_keystores, write_admin_config
+# shellcheck source=secured-lib.sh
+source "$here/secured-lib.sh"
 
 # A CA, and the broker's key and certificate signed by it for its compose name and for
 # localhost (the host's port). Made once: the data volume keeps them.
@@ -41,39 +36,9 @@ certificates() {
   [[ -f "$tls/broker.p12" ]] && return 0
   mkdir -p "$tls" "$data/ca"
   chmod 700 "$tls"
-  local secret san="SAN=dns:kafka-secured,dns:localhost,ip:127.0.0.1"
-  secret="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
-  echo "$secret" > "$tls/store-password"
-  local store=(-storetype PKCS12 -storepass "$secret" -keypass "$secret")
-  keytool -genkeypair -alias ca -keyalg RSA -keysize 2048 -validity 365 \
-    -dname "CN=launchwatch compose CA" -ext bc:c=ca:true -ext ku:c=keyCertSign,cRLSign \
-    -keystore "$tls/ca.p12" "${store[@]}"
-  keytool -exportcert -rfc -alias ca -keystore "$tls/ca.p12" "${store[@]}" -file "$data/ca/ca.pem"
-  keytool -genkeypair -alias broker -keyalg RSA -keysize 2048 -validity 365 \
-    -dname "CN=kafka-secured" -ext "$san" -keystore "$tls/broker.p12" "${store[@]}"
-  keytool -certreq -alias broker -keystore "$tls/broker.p12" "${store[@]}" \
-    | keytool -gencert -alias ca -keystore "$tls/ca.p12" "${store[@]}" -validity 365 \
-      -ext "$san" -ext ku:c=digitalSignature,keyEncipherment -ext eku=serverAuth \
-      -rfc -outfile "$tls/broker.pem"
-  keytool -importcert -noprompt -alias ca -file "$data/ca/ca.pem" -keystore "$tls/broker.p12" "${store[@]}"
-  keytool -importcert -noprompt -alias broker -file "$tls/broker.pem" -keystore "$tls/broker.p12" "${store[@]}"
-  keytool -importcert -noprompt -alias ca -file "$data/ca/ca.pem" -keystore "$tls/truststore.p12" "${store[@]}"
+  make_keystores "$tls" "$data/ca/ca.pem" "launchwatch compose CA" \
+    "SAN=dns:kafka-secured,dns:localhost,ip:127.0.0.1" 365 serverAuth
   chmod 644 "$data/ca/ca.pem"
-}
-
-# The admin's client configuration, for the health check and for granting ACLs.
-admin_config() {
-  local secret
-  secret="$(cat "$tls/store-password")"
-  cat > "$tls/admin.properties" <<PROPERTIES
-security.protocol=SASL_SSL
-sasl.mechanism=SCRAM-SHA-512
-sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$(password_of admin)";
-ssl.truststore.location=$tls/truststore.p12
-ssl.truststore.type=PKCS12
-ssl.truststore.password=$secret
-PROPERTIES
-  chmod 600 "$tls/admin.properties"
 }
 
 server_config() {
@@ -90,7 +55,7 @@ listener.security.protocol.map=INTERNAL:SASL_SSL,EXTERNAL:SASL_SSL,CONTROLLER:PL
 inter.broker.listener.name=INTERNAL
 sasl.enabled.mechanisms=SCRAM-SHA-512
 sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
-listener.name.internal.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$(password_of admin)";
+listener.name.internal.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$(scram_password admin)";
 ssl.keystore.location=$tls/broker.p12
 ssl.keystore.type=PKCS12
 ssl.keystore.password=$secret
@@ -116,7 +81,7 @@ PROPERTIES
 
 broker() {
   certificates
-  admin_config
+  write_admin_config "$tls" "$tls/admin.properties"  # for the health check and the ACLs
   server_config
   if [[ ! -f "$data/logs/meta.properties" ]]; then
     local scram=() pair

@@ -46,6 +46,10 @@ say() { echo "kafka.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
 need() { command -v "$1" >/dev/null || die "$1 is not installed ($2)"; }
 
+# scram_password, make_keystores, write_admin_config
+# shellcheck source=secured-lib.sh
+source "$here/secured-lib.sh"
+
 # Milliseconds since the epoch, and the seconds since such a moment, for start-up timings.
 now_ms() { local t="${EPOCHREALTIME/[.,]/}"; echo "${t:0:-3}"; }
 seconds_since() { local ms=$(($(now_ms) - $1)); printf '%d.%03ds' $((ms / 1000)) $((ms % 1000)); }
@@ -116,59 +120,16 @@ log_tail() {
   tail -n 20 "$data/stdout.log" >&2 2>/dev/null || true
 }
 
-# The password of user NAME in LAUNCHWATCH_KAFKA_SCRAM_USERS.
-scram_password() {
-  local pair
-  IFS=',' read -ra pairs <<<"$scram_users"
-  for pair in "${pairs[@]}"; do
-    if [[ "${pair%%=*}" == "$1" ]]; then echo "${pair#*=}"; return 0; fi
-  done
-  return 1
-}
-
 # A test CA, the broker's key and certificate signed by it (for 127.0.0.1 and localhost),
 # and a truststore holding the CA, all in DATA/tls. Made once per data directory.
 make_certificates() {
-  local tls="$1/tls" secret
+  local tls="$1/tls"
   [[ -f "$tls/broker.p12" ]] && return 0
   need keytool "apt-get install openjdk-17-jre-headless"
   mkdir -p "$tls"
-  secret="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
-  echo "$secret" > "$tls/store-password"
-  local store=(-storetype PKCS12 -storepass "$secret" -keypass "$secret")
-  local san="SAN=dns:localhost,ip:127.0.0.1"
-  {
-    keytool -genkeypair -alias ca -keyalg RSA -keysize 2048 -validity 30 \
-      -dname "CN=launchwatch test CA" -ext bc:c=ca:true -ext ku:c=keyCertSign,cRLSign \
-      -keystore "$tls/ca.p12" "${store[@]}"
-    keytool -exportcert -rfc -alias ca -keystore "$tls/ca.p12" "${store[@]}" -file "$tls/ca.pem"
-    keytool -genkeypair -alias broker -keyalg RSA -keysize 2048 -validity 30 \
-      -dname "CN=localhost" -ext "$san" -keystore "$tls/broker.p12" "${store[@]}"
-    keytool -certreq -alias broker -keystore "$tls/broker.p12" "${store[@]}" \
-      | keytool -gencert -alias ca -keystore "$tls/ca.p12" "${store[@]}" -validity 30 \
-        -ext "$san" -ext ku:c=digitalSignature,keyEncipherment -ext eku=serverAuth,clientAuth \
-        -rfc -outfile "$tls/broker.pem"
-    keytool -importcert -noprompt -alias ca -file "$tls/ca.pem" -keystore "$tls/broker.p12" "${store[@]}"
-    keytool -importcert -noprompt -alias broker -file "$tls/broker.pem" \
-      -keystore "$tls/broker.p12" "${store[@]}"
-    keytool -importcert -noprompt -alias ca -file "$tls/ca.pem" \
-      -keystore "$tls/truststore.p12" "${store[@]}"
-  } >"$tls/keytool.log" 2>&1 || { cat "$tls/keytool.log" >&2; die "could not make the test certificates"; }
-}
-
-# The client configuration of the admin user, for AclCommand and other Kafka tools.
-write_admin_config() {
-  local data="$1" secret
-  secret="$(cat "$data/tls/store-password")"
-  cat > "$data/admin.properties" <<PROPERTIES
-security.protocol=SASL_SSL
-sasl.mechanism=SCRAM-SHA-512
-sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$(scram_password admin)";
-ssl.truststore.location=$data/tls/truststore.p12
-ssl.truststore.type=PKCS12
-ssl.truststore.password=$secret
-PROPERTIES
-  chmod 600 "$data/admin.properties"
+  make_keystores "$tls" "$tls/ca.pem" "launchwatch test CA" "SAN=dns:localhost,ip:127.0.0.1" \
+    30 serverAuth,clientAuth >"$tls/keytool.log" 2>&1 \
+    || { cat "$tls/keytool.log" >&2; die "could not make the test certificates"; }
 }
 
 write_config() {
@@ -236,7 +197,7 @@ write_secured_listeners() {
   local data="$1" secret
   scram_password admin >/dev/null || die "LAUNCHWATCH_KAFKA_SCRAM_USERS has no admin=PASSWORD"
   make_certificates "$data"
-  write_admin_config "$data"
+  write_admin_config "$data/tls" "$data/admin.properties"
   secret="$(cat "$data/tls/store-password")"
   cat > "$data/server.properties" <<PROPERTIES
 # One secured KRaft node for launchwatch's tests, reachable on 127.0.0.1 only.

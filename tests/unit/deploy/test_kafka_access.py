@@ -1,8 +1,8 @@
 """Who reaches which broker, and as whom: listeners, the secured compose profile, Kafka users.
 
-The secured profile's broker is set up by `deploy/kafka/compose-secured.sh`; the
-properties it writes are read from the script itself, so the compose file and the
-script cannot drift apart. In Kubernetes each service runs as its own Strimzi
+The secured profile's broker is set up by `deploy/kafka/compose-secured.sh`, with the
+functions it shares with kafka.sh in `secured-lib.sh`; the properties it writes are read
+from the script itself, so the compose file and the script cannot drift apart. In Kubernetes each service runs as its own Strimzi
 KafkaUser, and the parser's autoscaler authenticates as the parser.
 """
 
@@ -114,7 +114,11 @@ def test_the_secured_broker_is_set_up_before_anything_uses_it() -> None:
     chain += [("secured-feeds", "secured-topics", "service_completed_successfully")]
     for name, before, condition in chain:
         assert services[name]["depends_on"][before]["condition"] == condition, name
-    subprocess.run(["bash", "-n", str(DEPLOY / "kafka" / "compose-secured.sh")], check=True)
+    # The script sources the functions it shares with kafka.sh from beside it, in the mount.
+    script_text = (DEPLOY / "kafka" / "compose-secured.sh").read_text(encoding="utf-8")
+    assert 'source "$here/secured-lib.sh"' in script_text
+    for name in ("compose-secured.sh", "secured-lib.sh"):
+        subprocess.run(["bash", "-n", str(DEPLOY / "kafka" / name)], check=True)
 
 
 def test_the_secured_broker_serves_its_ca_and_its_listeners_where_compose_says() -> None:
@@ -132,8 +136,10 @@ def test_the_secured_broker_serves_its_ca_and_its_listeners_where_compose_says()
         # The script writes the CA to $data/ca/ca.pem; the client sees $data at its mount.
         assert cafile == f"{client_path}/ca/ca.pem", name
         assert mount.endswith(":ro"), "clients only read the broker's volume"
-    assert "keytool -exportcert -rfc -alias ca" in script
-    assert '-file "$data/ca/ca.pem"' in script
+    assert 'make_keystores "$tls" "$data/ca/ca.pem"' in script  # TLS CA_PEM ...
+    library = (DEPLOY / "kafka" / "secured-lib.sh").read_text(encoding="utf-8")
+    assert "keytool -exportcert -rfc -alias ca" in library
+    assert '-file "$ca_pem"' in library
     published = {str(p).rsplit(":", 1)[-1] for p in services["kafka-secured"]["ports"]}
     external = listener_protocols(
         settings["advertised.listeners"], settings["listener.security.protocol.map"]
