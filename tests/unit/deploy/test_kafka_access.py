@@ -2,8 +2,9 @@
 
 The secured profile's broker is set up by `deploy/kafka/compose-secured.sh`, with the
 functions it shares with kafka.sh in `secured-lib.sh`; the properties it writes are read
-from the script itself, so the compose file and the script cannot drift apart. In Kubernetes each service runs as its own Strimzi
-KafkaUser, and the parser's autoscaler authenticates as the parser.
+from the script itself, so the compose file and the script cannot drift apart. In
+Kubernetes each service runs as its own Strimzi KafkaUser, and the parser's autoscaler
+authenticates as the parser.
 """
 
 from __future__ import annotations
