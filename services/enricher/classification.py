@@ -129,11 +129,9 @@ def _aftermath(story: Story) -> bool:
     primary = story.primary
     if primary is None:
         return False
-    headline = [r for r in story.readings if not r.in_text or r.sentence.index < 0]
-    body = [r for r in story.readings if r.in_text and r.sentence.index >= 0]
-    lede = body[: 2 - min(len(headline), 1)]
-    top = (*headline, *lede)
-    if not lede or primary in lede or any(r.is_candidate or _firm_reason(r) for r in top):
+    top = headline_and_lede(story.readings)
+    lede = [r for r in top if r.in_text and r.sentence.index >= 0]
+    if not lede or primary in top or any(r.is_candidate or _firm_reason(r) for r in top):
         return False  # the top states the launch, or its own reason (a denial, a plan)
     told = [
         r for r in story.readings if r.is_candidate and not cues.REACTION.search(r.sentence.text)
@@ -145,6 +143,14 @@ def _aftermath(story: Story) -> bool:
         return bool(cues.EARLIER_DAYS.search(primary.sentence.text))
     news = [m.day for m in lede[-1].dates if m.day and m.precision >= Precision.RELATIVE]
     return bool(news) and news[0] > launch.day
+
+
+def headline_and_lede(readings: list[Reading]) -> list[Reading]:
+    """The headline and the lede: the title and the body's first sentence (its first two
+    when the title is not apart from the text, since the first line may be the title)."""
+    headline = [r for r in readings if not r.in_text or r.sentence.index < 0]
+    body = [r for r in readings if r.in_text and r.sentence.index >= 0]
+    return headline + body[: 2 - min(len(headline), 1)]
 
 
 def _history(story: Story) -> bool:
@@ -331,6 +337,9 @@ def rejection(readings: list[Reading]) -> Modality | None:
         has_language = any(r.launch_language or r.about_missile for r in readings)
         return Modality.NOT_A_LAUNCH if has_language else None
     lead = [r.modality for r in readings[: LEAD_SENTENCES + 1] if r.modality in reasons]
+    headline = [r.modality for r in readings[:1] if not r.in_text and _firm_reason(r)]
+    if headline and headline[0] is not Modality.NOT_A_LAUNCH:
+        return headline[0]  # "Pentagon delays ICBM test": the headline says why
     if Modality.NOT_A_LAUNCH in lead[:2]:
         return Modality.NOT_A_LAUNCH
     return lead[0] if lead else reasons[0]

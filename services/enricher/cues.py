@@ -15,6 +15,7 @@ TRIGGER = re.compile(
     r"\b(?:test[\s\-]?fir(?:ed|es|ing|e)|launch(?:ed|es|ing)?|fir(?:ed|es|ing)|fire[sd]?"
     r"|test(?:ed|s|ing)?"
     r"|shot|shoots?|lobbed|lobs?|salvos?|barrages?|volleys?|lift(?:ed|s)?[\s\-]off|liftoff"
+    r"|unleash(?:ed|es|ing)?"
     r"|blast(?:ed|s)? off"
     r"|flight[\s\-]test(?:ed|s|ing)?|test[\s\-]launch(?:ed|es|ing)?)\b",
     _I,
@@ -22,7 +23,8 @@ TRIGGER = re.compile(
 """Words that speak of a launch (in any of its senses)."""
 
 TRIGGER_STEMS = (
-    "launch", "fir", "test", "shot", "shoot", "lob", "salvo", "barrage", "volley", "lift", "blast"
+    "launch", "fir", "test", "shot", "shoot", "lob", "salvo", "barrage", "volley", "lift", "blast",
+    "unleash",
 )  # fmt: skip
 """One of these is in every `TRIGGER` match (lower-cased): a sentence without them is not
 searched."""
@@ -30,7 +32,8 @@ searched."""
 VERB_TRIGGER = re.compile(
     r"\b(?:test[\s\-]?fire[sd]|launched|fired|tested|shot|lobbed|lifted off|blasted off"
     r"|flight[\s\-]tested|flight[\s\-]tests"
-    r"|test[\s\-]launched|fires|launches|tests|lobs|conducts|conducted|carried out|carries out)\b",
+    r"|test[\s\-]launched|fires|launches|tests|lobs|conducts|conducted|carried out|carries out"
+    r"|unleashed|unleashes)\b",
     _I,
 )
 """Finite verbs that state a launch happened (headlines use the present).
@@ -50,8 +53,9 @@ STRIKE = re.compile(
     r"|\b(?:missile|rocket)\s+(?:strikes|attacks|barrages?)\s+(?:[\w\u2019'\-,]+\s+){0,8}?"
     r"(?:killed|struck|damaged|wounded|destroyed|knocked out)\b"
     r"|\b(?:missiles?|projectiles?|rockets?|flying object)\s+(?:that|which)\s+(?:had\s+)?"
-    r"(?:crashed|fell|landed|came down)\b"
-    r"|\b(?:missile|projectile|rocket)\s+(?:crashes|falls|lands)\s+(?:in|into|inside|near|on)\b"
+    r"(?:\w+ly\s+|earlier\s+)?(?:crashed|fell|landed|came down|struck|hit|exploded)\b"
+    r"|\b(?:missile|projectile|rocket)\s+(?:\w+ly\s+)?(?:crashes|falls|lands|crashed|fell"
+    r"|landed)\s+(?:in|into|inside|near|on)\b"
     r"|\b(?:missiles?|rockets?)\s+(?:\w+\s+){0,2}?(?:reached|hit|struck)\s+(?:their|its|the)\s+"
     r"(?:designated\s+|assigned\s+|intended\s+)?targets?\b",
     _I,
@@ -80,11 +84,13 @@ NOUN_BEFORE = re.compile(
     r"\b(?:the|a|an|its|their|his|her|these|those|such|of|including|more|any|no|practice|test"
     r"|missile|missiles|rocket|rockets|satellite|ICBM|ballistic|cruise|recent|previous|latest|new"
     r"|first|second|third|last|further|future|two|three|several|many|multiple|frequent|repeated"
-    r"|regular|routine)\s+$",
+    r"|regular|routine|suspected|alleged|purported|apparent|reported)\s+$"
+    r"|\w[\u2019']s\s+(?:[\w\-]+\s+)?$",
     _I,
 )
 """Before "launches", "tests" or "fires", these make the word a plural noun
-("missile launches", "including practice launches"), not a headline verb."""
+("missile launches", "including practice launches", "China's suspected tests"), not a
+headline verb."""
 
 HEADLINE_FUTURE = re.compile(
     r"\b(?:to|will)\s+(?:\w+ly\s+)?(?:launch|fire|test|test[\s\-]fire|test[\s\-]launch|hold|conduct"
@@ -107,6 +113,21 @@ DATED_LAUNCH = re.compile(
 )
 """A launch noun owned by a recent day ("Saturday's launch", "Monday's failed
 test") names a launch that happened."""
+
+DATED_AFTER = re.compile(
+    r"(?:\s+(?:of|by)\s+(?:[\w\-\u2019']+\s+){1,6}?)?\s+(?:on\s+)?(?:(?:early|late)\s+)?"
+    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|yesterday|last night"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b)",
+)
+"""A launch noun dated right after it ("North Korea's launch on Thursday of its largest
+ICBM"): a launch that happened, unless the sentence puts it off or plans it."""
+
+HEDGED_BEFORE = re.compile(
+    r"\b(?:suspected|alleged|purported|reported|rumou?red|possible|apparent|claimed)\s+"
+    r"(?:[\w\-]+\s+)?$",
+    _I,
+)
+"""A launch noun hedged ("China's suspected tests"): spoken of, not reported."""
 
 AFTER_NOUN = re.compile(
     r"\b(?:after|following|since)\s+(?:an?|the|its|their|\w+[\u2019']s)\s+(?:[\w\-]+\s+){0,4}$", _I
@@ -257,6 +278,10 @@ CONTESTED = re.compile(
     r"\b(?:bogus|no reason to believe|(?:could|can)(?:not|n['\u2019]t)\s+confirm\s+any"
     r"|did not (?:take place|happen|occur)|never (?:happened|took place)"
     r"|(?:claims?|reports?) (?:were|was|are|is) (?:false|untrue|not true|baseless)"
+    r"|no (?:indication|evidence|sign)s? (?:that )?(?:[\w\u2019'\-]+ ){0,3}?(?:had )?"
+    r"(?:launched|fired|test-fired|tested|conducted)"
+    r"|(?:says?|said) (?:it|they) (?:didn['\u2019]t|did not|never did)"
+    r"(?:\s+(?:happen|take place|occur))?(?=\s*(?:[.,;:!?\"\u201d]|$))"
     r"|no (?:missiles?|rockets?|launch|test) (?:was|were|had been|took place)"
     r"|there (?:was|were|had been|has been) no (?:such )?(?:launch|test|missile|firing)"
     r"|call(?:ed|s)? (?:the|his|her|their|these|those|such) (?:claims?|reports?) "

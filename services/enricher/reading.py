@@ -38,6 +38,9 @@ class Reading:
     modality: Modality | None = None
     realis_at: int | None = None
     """Where the first launch word that states a launch happened begins."""
+    told_by_verb: bool = False
+    """The launch is stated by a finite verb ("fired", "hit"), not only by a noun
+    anchored in the sentence ("China's suspected tests", "the launch came")."""
     passing_at: int | None = None
     """Where an "earlier launch" cue ("days after") before a launch word begins."""
     commercial: bool = False
@@ -149,7 +152,7 @@ def read_sentence(
     if reading.commercial or cues.STRONG_NOT_LAUNCH.search(text):
         reading.modality = Modality.NOT_A_LAUNCH
         return reading
-    realis, planned, negated = _trigger_statuses(text, triggers)
+    realis, planned, negated, by_verb = _trigger_statuses(text, triggers)
     if not in_text or sentence.index < 0:
         future = cues.HEADLINE_FUTURE.search(text) or cues.POSTPONED.search(text)
         if future and (realis is None or future.start() <= realis):
@@ -160,6 +163,7 @@ def read_sentence(
         return reading
     if realis is not None:
         reading.realis_at = sentence.start + realis
+        reading.told_by_verb = by_verb
         reading.passing_at = _passing_cue(reading, triggers)
         if _historical(text) or _is_old(reading, resolver.publication_day()):
             reading.modality = Modality.HISTORICAL
@@ -213,11 +217,16 @@ def _passing_cue(reading: Reading, triggers: list[re.Match[str]]) -> int | None:
     return None
 
 
-def _trigger_statuses(text: str, triggers: list[re.Match[str]]) -> tuple[int | None, int, int]:
-    """(position of the first trigger stating a launch happened, planned count, negated count)."""
+def _trigger_statuses(
+    text: str, triggers: list[re.Match[str]]
+) -> tuple[int | None, int, int, bool]:
+    """(position of the first trigger stating a launch happened, planned count, negated
+    count, whether that trigger is a finite verb)."""
     realis: int | None = None
+    by_verb = False
     planned = negated = 0
-    anchored = bool(cues.REALIS.search(text)) and not cues.POSTPONED.search(text)
+    postponed = bool(cues.POSTPONED.search(text))
+    anchored = bool(cues.REALIS.search(text)) and not postponed
     failed = bool(cues.FAILURE.search(text))
     for trigger in triggers:
         prefix = text[max(0, trigger.start() - 80) : trigger.start()]
@@ -225,7 +234,8 @@ def _trigger_statuses(text: str, triggers: list[re.Match[str]]) -> tuple[int | N
             negated += 1
             continue
         if failed and cues.ATTEMPTED.search(prefix):
-            realis = trigger.start() if realis is None else realis  # "tried to launch, but failed"
+            if realis is None:  # "tried to launch, but failed"
+                realis, by_verb = trigger.start(), True
             continue
         if cues.PLANNED.search(prefix) or cues.INFINITIVE.search(prefix):
             planned += 1
@@ -234,10 +244,14 @@ def _trigger_statuses(text: str, triggers: list[re.Match[str]]) -> tuple[int | N
         is_verb = trigger.re is cues.STRIKE or bool(cues.VERB_TRIGGER.fullmatch(word))
         if is_verb and word.endswith("s") and cues.NOUN_BEFORE.search(prefix):
             is_verb = False  # "missile launches", "including practice launches"
-        dated = bool(cues.DATED_LAUNCH.search(prefix) or cues.AFTER_NOUN.search(prefix))
+        dated = bool(
+            cues.DATED_LAUNCH.search(prefix)
+            or cues.AFTER_NOUN.search(prefix)
+            or (not postponed and cues.DATED_AFTER.match(text, trigger.end()))
+        )
         if realis is None and (is_verb or anchored or dated):
-            realis = trigger.start()
-    return realis, planned, negated
+            realis, by_verb = trigger.start(), is_verb
+    return realis, planned, negated, by_verb
 
 
 def _historical(text: str) -> bool:

@@ -14,7 +14,12 @@ from datetime import date
 
 from schemas import Modality
 from services.enricher import cues
-from services.enricher.classification import LEAD_SENTENCES, classify, reason
+from services.enricher.classification import (
+    LEAD_SENTENCES,
+    classify,
+    headline_and_lede,
+    reason,
+)
 from services.enricher.dates import DateMention, Precision
 from services.enricher.furniture import ArticleFrame
 from services.enricher.gazetteer import Found, Weapon
@@ -60,7 +65,9 @@ def recognise(
     anniversary, a hearing, an opinion or an earlier year, is history.
     """
     result = Recognition(readings, frame=frame)
-    candidates = [r for r in readings if r.is_candidate]
+    top = headline_and_lede(readings)
+    told_at_top = any(r.is_candidate for r in top)
+    candidates = [r for r in readings if r.is_candidate and (told_at_top or _may_lead(r, top))]
     lead = [r for r in candidates if r.sentence.index < LEAD_SENTENCES or not r.in_text]
     primary = next((r for r in lead if _leads_with_news(r)), None)
     if primary is None and len(candidates) >= 3:
@@ -102,6 +109,17 @@ def recognise(
             result.mentions.append(reading)
         previous = reading
     return result
+
+
+def _may_lead(reading: Reading, top: list[Reading]) -> bool:
+    """Below a headline and lede that state no launch, a hedged launch noun ("likened
+    China's suspected tests to ...", in an explainer or a profile) names a launch the
+    article is not reporting; a verb or a plain noun ("declared a successful test")
+    may still tell the news."""
+    if reading in top or reading.told_by_verb or reading.realis_at is None:
+        return True
+    start = reading.realis_at - reading.sentence.start
+    return not cues.HEDGED_BEFORE.search(reading.sentence.text[max(0, start - 40) : start])
 
 
 def _speaks_of_launch(reading: Reading) -> bool:

@@ -32,6 +32,7 @@ PHRASES: dict[str, tuple[re.Pattern[str], tuple[str, ...], list[str]]] = {
             "the rocket blasted off",
             "the missile was flight-tested",
             "a test-launch of the system",
+            "Russia unleashed missiles",
         ],
     ),
     "strike": (

@@ -156,6 +156,27 @@ DISTRACTORS: dict[str, tuple[str, str, str, Modality | None]] = {
         "2025-11-06T18:00:00+00:00",
         Modality.NEGATED,
     ),
+    "negated-claim-no-indication": (
+        "Iran says it test-fired new missile; US officials see no sign of launch",
+        "WASHINGTON (Reuters) - US officials said on Monday there was no indication that Iran "
+        "had launched a new medium-range ballistic missile, despite Tehran's claim of a "
+        "successful test on Friday.\n"
+        "Iranian state television broadcast footage it said showed the launch, but one official "
+        "said the video was months old.\n"
+        "Iran has not commented on the US assessment.",
+        "2025-11-10T15:00:00+00:00",
+        Modality.NEGATED,
+    ),
+    "negated-claimed-it-didnt": (
+        "Pyongyang claimed a launch, Seoul says it didn't happen",
+        "SEOUL (AFP) - North Korean state media said the country fired a new cruise missile on "
+        "Sunday, but South Korea's military said it didn't detect any such launch and "
+        "questioned the claim.\n"
+        '"We have no evidence that a missile was fired," a Joint Chiefs of Staff officer told '
+        "reporters on Monday.",
+        "2025-11-10T03:00:00+00:00",
+        Modality.NEGATED,
+    ),
     "ground-test-kcna-engine": (
         "N. Korea conducts ground jet test of high-thrust solid-fuel engine",
         "North Korea has conducted a ground jet test of a high-thrust solid-fuel motor for a "
@@ -229,6 +250,16 @@ DISTRACTORS: dict[str, tuple[str, str, str, Modality | None]] = {
         "Analysts say the launch marked a turning point in US policy.",
         "2027-07-03T12:00:00+00:00",
         Modality.HISTORICAL,
+    ),
+    "explainer-noun-only": (
+        "Hypersonic missiles: what they are and who has them",
+        "They fly at more than five times the speed of sound and can change course in flight.\n"
+        "Hypersonic weapons are at the heart of a new arms race between the great powers.\n"
+        "Speaking on television on Wednesday, a senior US general compared China's suspected "
+        "tests of a hypersonic glide vehicle to a 'Sputnik moment'.\n"
+        "Glide vehicles are carried to altitude by a rocket before gliding to their targets.",
+        "2025-11-06T12:00:00+00:00",
+        None,
     ),
     "parade": (
         "North Korea shows off new ICBMs at military parade",

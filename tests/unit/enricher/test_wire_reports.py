@@ -88,6 +88,32 @@ REPORTS: dict[str, tuple[str, str, str, dict[str, object]]] = {
         "2025-11-08T09:00:00+00:00",
         {"country": "RU", "launch_date": date.fromisoformat("2025-11-08")},
     ),
+    "russia-unleashes-barrage": (
+        "Russia unleashes barrage on Ukraine's power grid",
+        "KYIV (AFP) - Russia unleashed dozens of cruise missiles on Ukraine on Monday, knocking "
+        "out power in several cities, officials said.\n"
+        "Ukraine's air force said most of the missiles were shot down.",
+        "2025-11-03T16:00:00+00:00",
+        {"country": "RU", "launch_date": date.fromisoformat("2025-11-03")},
+    ),
+    "claimed-missiles-that-struck": (
+        "Guards claim missile barrage near consulate",
+        "Iran's Revolutionary Guards claimed responsibility on Sunday for a dozen ballistic "
+        "missiles that struck near a consulate complex in Erbil, state media said.\n"
+        "The Guards said the barrage was retaliation for an air strike that killed two of its "
+        "officers.",
+        "2025-11-09T12:00:00+00:00",
+        {"country": "IR", "launch_date": date.fromisoformat("2025-11-09")},
+    ),
+    "stray-missile-landed": (
+        "Stray missile lands across the border",
+        "The defence ministry said on Friday that the missile that earlier landed across the "
+        "border had been fired by accident during routine maintenance.\n"
+        "An unarmed Indian missile accidentally landed in a field near the border town on "
+        "Wednesday evening, damaging a wall, officials said.",
+        "2025-11-07T12:00:00+05:30",
+        {"country": "IN", "launch_date": date.fromisoformat("2025-11-05")},
+    ),
     "saudi-interception": (
         "Saudi air defences intercept Houthi ballistic missile",
         "RIYADH, Nov. 5 (Reuters) - Saudi air defences intercepted a ballistic missile "
