@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -157,6 +158,14 @@ class Hub(ServedInThread):
         if signature is not None:
             headers["x-hub-signature"] = signature
         return httpx.post(callback, content=body, headers=headers, timeout=10).status_code
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now, for a callback whose URL must be known first."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def signature(secret: str, body: bytes, method: str = "sha256") -> str:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import socket
 import statistics
 import time
 from collections import Counter
@@ -40,18 +39,11 @@ from services.runtime.service import open_runners
 from services.runtime.settings import RuntimeSettings
 from services.runtime.view import view_app
 from tests.streams import Stream, eventually
-from tests.websub_hub import Hub, Publisher, feed_document, signature
+from tests.websub_hub import Hub, Publisher, feed_document, free_port, signature
 
 pytestmark = pytest.mark.asyncio
 
 RSS = "application/rss+xml; charset=utf-8"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass

@@ -147,6 +147,8 @@ class Callback:
     publisher: Publisher
     context: StageContext
     follower: asyncio.Task[None] | None = None
+    verify_wait_s: float = VERIFY_WAIT_S
+    delivery_wait_s: float = DELIVERY_WAIT_S
 
     @property
     def app(self) -> Starlette:
@@ -195,7 +197,7 @@ class Callback:
         if mode not in ("subscribe", "unsubscribe") or not topic or not challenge:
             return PlainTextResponse("hub.mode, hub.topic and hub.challenge are required\n", 400)
         if mode == "unsubscribe":
-            sub = await self.subscriptions.wait_for(feed_id, lambda _: True, DELIVERY_WAIT_S)
+            sub = await self.subscriptions.wait_for(feed_id, lambda _: True, self.delivery_wait_s)
             if not self.subscriptions.loaded.is_set():
                 return PlainTextResponse("starting\n", 503)
             if sub is not None and sub.topic == topic and sub.status in WANTED:
@@ -205,7 +207,7 @@ class Callback:
         def asked(sub: WebSubSubscription | None) -> bool:
             return sub is not None and sub.topic == topic and sub.status in WANTED
 
-        if await self.subscriptions.wait_for(feed_id, asked, VERIFY_WAIT_S) is None:
+        if await self.subscriptions.wait_for(feed_id, asked, self.verify_wait_s) is None:
             return PlainTextResponse("no such subscription was asked for\n", 404)
         lease = query.get("hub.lease_seconds", "")
         event = WebSubEvent(
@@ -220,7 +222,9 @@ class Callback:
         return PlainTextResponse(challenge)
 
     async def _deliver(self, request: Request, feed_id: str) -> Response:
-        sub = await self.subscriptions.wait_for(feed_id, lambda s: s is not None, DELIVERY_WAIT_S)
+        sub = await self.subscriptions.wait_for(
+            feed_id, lambda s: s is not None, self.delivery_wait_s
+        )
         if not self.subscriptions.loaded.is_set():
             DELIVERIES.labels("unavailable").inc()
             return PlainTextResponse("starting\n", 503)

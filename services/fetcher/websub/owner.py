@@ -77,6 +77,7 @@ class WebSubOwner:
         self._queue: asyncio.Queue[tuple[int, ConsumedRecord]] = asyncio.Queue(QUEUE_RECORDS)
         self._generation = 0
         self._reader: asyncio.Task[None] | None = None
+        self._closed = False
         self._rng = random.Random()
 
     # -- scheduling and polls ----------------------------------------------------
@@ -88,7 +89,8 @@ class WebSubOwner:
         if self._reader is not None:
             self._reader.cancel()
         self._generation += 1
-        self._reader = asyncio.create_task(self._read(self._generation))
+        if not self._closed:
+            self._reader = asyncio.create_task(self._read(self._generation))
 
     def due_at(self, feed_id: str) -> datetime | None:
         """When the feed's hub must next be asked without waiting for a poll."""
@@ -176,6 +178,7 @@ class WebSubOwner:
                 await self._consider(view, record)
 
     async def close(self) -> None:
+        self._closed = True
         if self._reader is not None:
             self._reader.cancel()
             await asyncio.gather(self._reader, return_exceptions=True)
