@@ -82,6 +82,10 @@ class Place(Part, frozen=True, kw_only=True):
 
 ClaimQuantity = Literal["range_km", "apogee_km", "flight_time_s", "speed_mach"]
 
+PartOfDay = Literal["night", "morning", "afternoon", "evening"]
+"""A coarse time of day at the launch site: night 00-05, morning 05-12, afternoon 12-17,
+evening 17-24 (local clock)."""
+
 
 class Claim(Part, frozen=True, kw_only=True):
     """A figure someone asserts about the flight, with who asserts it."""
@@ -108,6 +112,9 @@ class LaunchFactFields(Part, frozen=True, kw_only=True):
     officials: tuple[str, ...] = ()
     reported_by: tuple[str, ...] = ()
     claims: tuple[Claim, ...] = ()
+    time_of_day: PartOfDay | None = None
+    """When in the local day at the launch site it was launched: what keeps apart one
+    state's launches late one evening and early the next morning."""
 
 
 FACT_FIELDS: tuple[str, ...] = tuple(

@@ -52,7 +52,7 @@ _ZONED_TIME = re.compile(
     r"\b(?P<hour>\d{1,2})(?::?(?P<minute>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?\s*"
     r"\(?(?P<zone>UTC|GMT|KST|JST|EST|EDT|ET|PST|PDT|PT|MSK|IST|CET|CEST)\)?"
 )
-_ZONES = {
+ZONES = {
     "UTC": "UTC", "GMT": "UTC", "KST": "Asia/Seoul", "JST": "Asia/Tokyo",
     "EST": "America/New_York", "EDT": "America/New_York", "ET": "America/New_York",
     "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles", "PT": "America/Los_Angeles",
@@ -325,7 +325,7 @@ class DateResolver:
         if hour > 23:
             return mention
         clock = time(hour, int(zoned["minute"] or 0))
-        instant = datetime.combine(mention.day, clock, ZoneInfo(_ZONES[zoned["zone"]]))
+        instant = datetime.combine(mention.day, clock, ZoneInfo(ZONES[zoned["zone"]]))
         local = instant.astimezone(self.zone).date()
         return DateMention(
             mention.start,

@@ -18,6 +18,7 @@ away when they disagree, and a fact that either of them lacks counts nothing.
 | launch site | +1 | -6 far apart; -3 two names, no coordinates |
 | impact area | +1 | -1 |
 | count | +1 | 0 |
+| time of day, stated date | +1 same day and part | -5 hours apart (not neighbouring parts) |
 
 Why these weights: a stated launching state is strong evidence and an inferred
 one (no evidence span) a guess. Time zones and "yesterday" move a date by one
@@ -34,6 +35,13 @@ Weapon names are specific, but one system has several. A sea or zone is where
 a missile flew or fell, not a site, so it never counts against a site; two sites
 far apart are two launches unless the range class or the weapon says it was one
 salvo. Impact areas are named loosely, and counts grow as reports come in.
+The time of day is read at the site (a clock in another zone converted, words in
+another zone's dateline dropped), so with the dates it places a launch within
+hours: two parts of the day that neither touch nor overlap (late one evening,
+the next morning; a morning and an evening) are two launches whatever their type
+says. Neighbouring parts (night and morning) are one launch told loosely, and
+a barrage of artillery rockets goes on for hours, into the next morning, so its
+time of day counts nothing.
 
 A report joins the best-scoring event that reaches `JOIN`: a report that
 agrees only on the country and falls within the window of an open event
@@ -43,8 +51,7 @@ class, weapon or site does not. A stated date two or more days away, or an
 inferred date outside the window, means another launch whatever the rest says.
 A report that names, beside its own launch, another launch a day before
 ("on Wednesday it fired 23 short-range missiles" in a Thursday report) never
-joins the event of that day. The time of day would separate an evening launch
-from the next morning's, but reports do not carry it yet.
+joins the event of that day.
 """
 
 from __future__ import annotations
@@ -112,6 +119,7 @@ def agreement(
         + site
         + _place_score(event.impact_area, facts.impact_area)
         + _pair(event.count, facts.count, agree=1, disagree=0)
+        + (_time_score(event, facts) if "launch_date" in stated else 0)
     )
 
 
@@ -171,6 +179,32 @@ def _names_score(event: tuple[str, ...], report: tuple[str, ...]) -> int:
         return 0
     shared = {name.casefold() for name in event} & {name.casefold() for name in report}
     return 3 if shared else -3
+
+
+_PARTS: dict[str, tuple[int, int]] = {
+    "night": (0, 5),
+    "morning": (5, 12),
+    "afternoon": (12, 17),
+    "evening": (17, 24),
+}
+"""The hours of the site's day each part of the day covers."""
+
+
+def _time_score(event: LaunchFactFields, report: LaunchFactFields) -> int:
+    """Both launches placed in hours of the site's clock: far apart, or the same part."""
+    if None in (event.time_of_day, report.time_of_day):
+        return 0
+    if MissileType.ARTILLERY_ROCKET in (event.missile_type, report.missile_type):
+        return 0
+    if event.launch_date is None or report.launch_date is None:
+        return 0
+    offset = (report.launch_date - event.launch_date).days * 24
+    first = _PARTS[str(event.time_of_day)]
+    second = tuple(hour + offset for hour in _PARTS[str(report.time_of_day)])
+    gap = max(first[0] - second[1], second[0] - first[1])
+    if gap > 0:
+        return -5
+    return 1 if offset == 0 and first == second else 0
 
 
 def _site_score(event: Place | None, report: Place | None) -> int:

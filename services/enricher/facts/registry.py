@@ -4,7 +4,8 @@ The keys are the fields of `LaunchFactFields`, so a new fact is one schema field
 and one extractor module; a field with no extractor fails the registry test.
 The order matters: the places need the launching state, the range class the
 type, the date the site's time zone and the range class (to pass over another
-launch's sentences), and officials and sources the launching state.
+launch's sentences), the time of day the date (to read a clock given in another
+zone), and officials and sources the launching state.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from services.enricher.facts import (
     places,
     range_class,
     reported_by,
+    time_of_day,
     weapon,
 )
 from services.enricher.facts.context import Fact, FactContext
@@ -44,6 +46,7 @@ EXTRACTORS: dict[str, Extractor] = {
     "officials": officials.extract,
     "reported_by": reported_by.extract,
     "claims": claims.extract,
+    "time_of_day": time_of_day.extract,
 }
 
 FACT_FIELDS: tuple[str, ...] = tuple(f.name for f in msgspec.structs.fields(LaunchFactFields))
