@@ -130,7 +130,7 @@ async def test_a_push_becomes_exactly_one_article_within_a_second(transport: Tra
     async with pushed(transport, fetch_host_interval_s=1.0) as rig:
         await eventually(lambda: rig.raw_of(1), bool, "the polled story")
         first_push = datetime.now(UTC)
-        latencies = []
+        latencies: list[float] = []
         for number in range(2, 2 + PUSHES):
             await asyncio.sleep(max(0.0, SPACING_S - (latencies[-1] if latencies else SPACING_S)))
             published = time.monotonic()
