@@ -15,6 +15,7 @@ from schemas import Span
 from services.enricher import cues
 from services.enricher.dates import DateMention, DateResolver, Precision
 from services.enricher.facts.context import Fact, FactContext, launch_limit, other_class, span
+from services.enricher.facts.mentions import extract_mentions
 from services.enricher.recognition import Reading, compatible_types, specific_type
 
 RECENT_DAYS = 10
@@ -28,6 +29,7 @@ def extract(context: FactContext) -> Fact[date] | None:
     event = context.event
     best: tuple[Reading, DateMention] | None = None
     fallback: tuple[Reading, DateMention] | None = None
+    taken: frozenset[date] | None = None  # read only when a later sentence gives a day
     for reading in event:
         sentence = reading.sentence
         if reading is not event[0] and (
@@ -43,8 +45,13 @@ def extract(context: FactContext) -> Fact[date] | None:
         for mention in resolver.mentions(sentence.text[: launch_limit(reading)], sentence.start):
             if mention.day is None or mention.precision < Precision.VAGUE or mention.is_background:
                 continue
-            if reading is not event[0] and _too_old(resolver, mention.day):
-                continue  # "its ninth test on March 5": an earlier launch
+            if reading is not event[0]:
+                if _too_old(resolver, mention.day):
+                    continue  # "its ninth test on March 5": an earlier launch
+                if not reading.is_candidate:
+                    taken = _days_of_others(context) if taken is None else taken
+                    if mention.day in taken:
+                        continue  # "last Friday's missiles flew", named before as another
             if mention.is_report_date:
                 if fallback is None or mention.precision > fallback[1].precision:
                     fallback = (reading, mention)
@@ -59,7 +66,8 @@ def extract(context: FactContext) -> Fact[date] | None:
     if best is None:
         kind = next((k for r in event if (k := specific_type(r.weapons()))), None)
         others = [r for r in context.readings if r not in context.passing]
-        best = _dated_elsewhere(others, resolver, kind)
+        taken = _days_of_others(context) if taken is None else taken
+        best = _dated_elsewhere(others, resolver, kind, taken)
     chosen = best or fallback
     if chosen:
         reading, mention = chosen
@@ -120,14 +128,23 @@ def _resolver(context: FactContext) -> DateResolver:
     )
 
 
+def _days_of_others(context: FactContext) -> frozenset[date]:
+    """The days of the other launches the article names in passing ("three days after it
+    fired the same missiles last Friday")."""
+    mentioned = extract_mentions(context.recognition, context.published_at, context.timezone)
+    return frozenset(m.launch_date for m in mentioned if m.launch_date is not None)
+
+
 def _dated_elsewhere(
-    readings: list[Reading], resolver: DateResolver, kind: str | None
+    readings: list[Reading], resolver: DateResolver, kind: str | None, taken: frozenset[date]
 ) -> tuple[Reading, DateMention] | None:
     """A recent day the article gives its launch outside the launch sentences.
 
     "Tuesday's attack" names the day of the attack wherever it stands; a calendar
     day ("on January 30") in a sentence about the missiles, not a plan or a passing
-    mention, dates the launch when the launch sentences do not.
+    mention, dates the launch when the launch sentences do not. A day that `taken`
+    gives to another launch named in passing ("last Friday's missiles" after "three
+    days after it fired the same missiles last Friday") is that launch's, not this one's.
     """
     published = resolver.publication_day()
     if published is None:
@@ -140,7 +157,11 @@ def _dated_elsewhere(
             for mention in resolver.mentions(
                 text[owned.start() : owned.end()], base + owned.start()
             ):
-                if mention.day is not None and mention.precision >= Precision.RELATIVE:
+                if (
+                    mention.day is not None
+                    and mention.precision >= Precision.RELATIVE
+                    and mention.day not in taken
+                ):
                     return reading, mention
     for reading in readings:
         if reading.modality is not None or not reading.about_missile:
@@ -152,6 +173,7 @@ def _dated_elsewhere(
                 and not mention.is_report_date
                 and mention.precision == Precision.CALENDAR
                 and 0 <= (published - mention.day).days <= RECENT_DAYS
+                and mention.day not in taken
             ):
                 return reading, mention
     return None

@@ -94,3 +94,18 @@ def test_a_weekday_after_a_us_dated_copy_is_the_next_day_at_the_site() -> None:
     assert mention.day == date(2025, 10, 30)
     [last] = resolver.mentions("fired Last Thursday")
     assert last.day == date(2025, 10, 23)
+
+
+def test_a_day_given_to_another_launch_in_passing_is_not_the_launch_s() -> None:
+    """An undated launch in a report that recalls last Friday's launch, and then what
+    "last Friday's missiles" did, is dated by publication, not by Friday."""
+    text = (
+        "South Korea's military says the North launched two projectiles that appear to be "
+        "short-range ballistic missiles.\n"
+        "The projectiles were fired eastward from near the capital, the Joint Chiefs of "
+        "Staff said.\n"
+        "It was the fourth launch this month, three days after the North fired the same type "
+        "of missiles last Friday.\n"
+        "Seoul's military said last Friday's missiles flew about 400 kilometers."
+    )
+    assert launch_date(text, "2025-11-03T03:00:00+00:00") == date(2025, 11, 3)
