@@ -39,7 +39,8 @@ _WORDS: tuple[tuple[PartOfDay, re.Pattern[str]], ...] = (
     (
         "night",
         re.compile(
-            r"\b(?:overnight|before\s+dawn|pre-?dawn|early\s+hours|small\s+hours|after\s+midnight)\b",
+            r"\b(?:overnight|before\s+dawn|pre-?dawn|early\s+hours|small\s+hours|after\s+midnight"
+            r"|early\s+(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b",
             re.IGNORECASE,
         ),
     ),
@@ -56,12 +57,14 @@ _WORDS: tuple[tuple[PartOfDay, re.Pattern[str]], ...] = (
     (
         "morning",
         re.compile(
-            r"\b(?:morning|dawn|daybreak|early\s+(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b",
+            r"\b(?:morning|dawn|daybreak)\b",
             re.IGNORECASE,
         ),
     ),
 )
-"""Words for a part of the day, the more specific first ("before dawn" is night)."""
+"""Words for a part of the day, the more specific first ("before dawn" is night). "Early
+Monday" is the small hours as often as the morning: night, next to both "late Sunday"
+and "Monday morning", so it keeps no report of a launch near midnight apart."""
 
 _SAID = re.compile(
     r"\b(?:said|says|told|reported|announced|statement|briefing)\b[^.;]{0,25}$", re.IGNORECASE

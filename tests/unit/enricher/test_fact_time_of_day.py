@@ -37,6 +37,11 @@ CASES = {
         "2025-12-01T07:00:00+00:00",
         "night",
     ),
+    "words-early": (
+        "North Korea fired a ballistic missile early Thursday, South Korea's military said.",
+        "2025-12-04T01:00:00+00:00",
+        "night",
+    ),
     "words-another-zone": (
         "WASHINGTON (Reuters) - North Korea fired a ballistic missile on Wednesday night, the "
         "U.S. Indo-Pacific Command said.",

@@ -138,7 +138,37 @@ EVENING_AND_MORNING = [
 """Two launches by one state, an evening apart: short-range missiles late one evening,
 an ICBM the next morning, their reports interleaved."""
 
-SEQUENCES = {"icbm-nov": ICBM_NOV, "evening-and-morning": EVENING_AND_MORNING}
+NEAR_MIDNIGHT = [
+    Report(
+        "intercepted",
+        "UAE intercepts missile fired by Houthis",
+        "The United Arab Emirates said it intercepted a ballistic missile launched late Sunday "
+        "by Yemen's Houthi rebels, as a foreign leader visited the country.",
+        "2025-11-30T21:30:00+00:00",
+    ),
+    Report(
+        "intercepted",
+        "UAE air defences destroy Houthi ballistic missile",
+        "Air defences in the United Arab Emirates intercepted and destroyed a ballistic missile "
+        "launched by the Houthi rebels on Sunday evening, the defence ministry said.",
+        "2025-11-30T22:10:00+00:00",
+    ),
+    Report(
+        "intercepted",
+        "UAE says it foiled Houthi missile attack",
+        "DUBAI, Dec 1 (Reuters) - The United Arab Emirates intercepted a ballistic missile fired "
+        "by Yemen's Houthi rebels early Monday, its defence ministry said.\n"
+        "The remnants of the missile fell outside populated areas, the ministry said.",
+        "2025-12-01T06:00:00+00:00",
+    ),
+]
+"""One launch near midnight: "late Sunday" in one report is "early Monday" in another."""
+
+SEQUENCES = {
+    "icbm-nov": ICBM_NOV,
+    "evening-and-morning": EVENING_AND_MORNING,
+    "near-midnight": NEAR_MIDNIGHT,
+}
 
 
 def _events(reports: list[Report]) -> tuple[dict[str, set[str]], Counter[str]]:
