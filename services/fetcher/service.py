@@ -52,7 +52,7 @@ from services.fetcher import metrics, poll_log
 from services.fetcher.claims import open_claims
 from services.fetcher.downloads import DownloadSource
 from services.fetcher.http import Fetcher
-from services.fetcher.leads import leads_for
+from services.fetcher.leads import leads_for as leads_for
 from services.fetcher.parsing import FeedParsers
 from services.fetcher.politeness import Politeness
 from services.fetcher.poll import (

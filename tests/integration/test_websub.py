@@ -124,7 +124,7 @@ async def pushed(
             await stream.stop_all(*stops)
 
 
-async def test_a_push_becomes_exactly_one_article_within_a_second(transport: Transport) -> None:
+async def test_a_push_becomes_exactly_one_article(transport: Transport) -> None:
     # The poll floor (60 s) and the spacing of requests to one site (1 s) at their defaults;
     # the publisher publishes a story every SPACING_S.
     async with pushed(transport, fetch_host_interval_s=1.0) as rig:
