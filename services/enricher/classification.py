@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from schemas import Modality
-from services.enricher import cues
+from services.enricher import cues, premises
 from services.enricher.dates import Precision
 from services.enricher.gazetteer import Weapon
 from services.enricher.reading import HISTORY_DAYS, Reading
@@ -200,6 +200,9 @@ CLASSIFIERS: tuple[tuple[Modality, Classifier], ...] = (
     (Modality.GROUND_TEST, _ground_test),
     (Modality.NEGATED, _contested),
     (Modality.REACTION, _reaction),
+    (Modality.NOT_A_LAUNCH, premises.civil_drill),
+    (Modality.REACTION, premises.aftermath_toll),
+    (Modality.HISTORICAL, premises.campaign_summary),
 )
 """Reasons an article that states a launch is not a report of it, first match wins;
 then the headline's own reason (`frame_rejection`), then history."""
@@ -303,7 +306,8 @@ def _firm(reading: Reading) -> bool:
 
     A bare "test", or a named missile's test that "showcases readiness", is not:
     only a plan, a denial, the past, another sense of launch, a ground test, space
-    news, or a parade, film or deal with no missile of its own named is.
+    news, a firing of shells or drones, or a parade, film or deal with no missile of
+    its own named is.
     """
     if reading.modality is Modality.PLANNED and cues.FAILURE.search(reading.sentence.text):
         return False  # "launch fails, explodes in possible ICBM test": it flew
@@ -312,6 +316,7 @@ def _firm(reading: Reading) -> bool:
     text = reading.sentence.text
     return bool(
         reading.commercial
+        or premises.fires_no_missile(reading)
         or cues.STRONG_NOT_LAUNCH.search(text)
         or cues.OTHER_SENSE.search(text)
         or cues.SHOT_DOWN.search(text)

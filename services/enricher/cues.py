@@ -231,6 +231,17 @@ PLANNED = re.compile(
 )
 """A plan, threat or capability just before the launch word ("is expected to launch")."""
 
+PREMISE = re.compile(
+    r"\b(?:scenarios?|assum(?:e|es|ed|ing|ption)|simulat(?:e|es|ed|ing|ions?)"
+    r"|hypothetical(?:ly)?|imagin(?:e|ed|ing|ary)|as if|as though|pretend\w*)\b"
+    r"(?:\s+[\w\-\u2019']+){0,6}?\s+$",
+    _I,
+)
+"""A launch that is an exercise's premise ("under the scenario that a ballistic missile
+had been launched", "assuming a missile is fired"): rehearsed, not reported. The words
+between stay within one clause (no comma), so "the drill, which simulated a strike,
+included launches" still reports its launches."""
+
 HISTORICAL = re.compile(
     r"\b(?:for decades|for years|decades|in the past|in history|history|historic(?:al)?|last year"
     r"|years ago|months ago|a year ago|since (?:19|20)\d{2}|in recent years"

@@ -237,7 +237,11 @@ def _trigger_statuses(
             if realis is None:  # "tried to launch, but failed"
                 realis, by_verb = trigger.start(), True
             continue
-        if cues.PLANNED.search(prefix) or cues.INFINITIVE.search(prefix):
+        if (
+            cues.PLANNED.search(prefix)
+            or cues.INFINITIVE.search(prefix)
+            or cues.PREMISE.search(prefix)
+        ):
             planned += 1
             continue
         word = trigger.group().lower()

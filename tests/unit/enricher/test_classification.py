@@ -263,6 +263,7 @@ def test_launch_reports_that_used_to_be_missed_are_reports(name: str) -> None:
 
 def test_every_article_level_reason_is_a_modality() -> None:
     reasons = [modality for modality, _ in CLASSIFIERS]
-    assert len(reasons) == len(set(reasons))
+    kinds = [classifier for _, classifier in CLASSIFIERS]
+    assert len(kinds) == len(set(kinds))  # several kinds of story may share one reason
     assert set(reasons) <= set(Modality)
     assert {Modality.REACTION, Modality.GROUND_TEST, Modality.CIVIL_SPACE} <= set(reasons)
