@@ -5,7 +5,9 @@ first (see `roles`): "North Korea fired", "launched from Yemen", "Iran's launch"
 A headline printed in lower case (a URL slug) is read with its words capitalised.
 When no sentence gives the launcher a role, a state named as operating the
 platform ("a British submarine") decides, then a weapon's owner (a Hwasong is
-North Korea's), then an official's state, and only then a state merely named.
+North Korea's), then an official's state, then a state merely named that does not
+only speak, suffer or host the attack, and last the theatre: the state named as the
+place where an unclaimed attack happened.
 """
 
 from __future__ import annotations
@@ -126,9 +128,90 @@ def _fallback(context: FactContext) -> Fact[str] | None:
     if actors:
         return _fact(primary, actors[0])
     tally: Counter[str] = Counter()
+    bystanders = 0
+    surnames = {f.text for r in context.readings for f in r.founds if _in_person_name(r, f)}
     for reading in context.event:
-        tally.update(f.entry.country for f in reading.founds if isinstance(f.entry, Actor))
-    return Fact(tally.most_common(1)[0][0]) if tally else None
+        for found in reading.founds:
+            if not isinstance(found.entry, Actor) or found.text in surnames:
+                continue
+            if _bystander(reading, found):
+                bystanders += 1
+            else:
+                tally[found.entry.country] += 1
+    if tally:
+        return Fact(tally.most_common(1)[0][0])
+    return _theatre(context) if bystanders else None
+
+
+_PARTY_AFTER = re.compile(
+    r"^(?:[\u2019']s?)?[\s\-]+(?:[\w\-]+\s+)?(?:led|troops|forces|soldiers|personnel|servicemen"
+    r"|service members|coalition|embassy|consulate|diplomats|citizens|nationals|contractors"
+    r"|air[\s\-]?defen[cs]es?|defen[cs]es?|interceptors?)\b",
+    re.IGNORECASE,
+)
+_HOSTED_BEFORE = re.compile(
+    r"\b(?:hosts?|hosting|hosted|hous(?:es|ing|ed)|station(?:s|ing|ed)|against|targeting)\s+"
+    r"(?:the\s+|an?\s+|its\s+)?(?:[\w\-]+\s+){0,2}?$",
+    re.IGNORECASE,
+)
+"""A state named for its people or forces where the missiles fell ("a base housing U.S.
+troops", "the US-led coalition confirmed"): the target's or host's side, not the launcher."""
+
+_PLACE_BEFORE = re.compile(
+    r"\b(?:in|inside|across|western|eastern|northern|southern|central|north-western"
+    r"|north-eastern|south-western|south-eastern)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_PLACE_AFTER = re.compile(
+    r"^(?:[\u2019']s?)?\s+(?:[\w\-]+\s+)?(?:base|bases|air\s*base|airbase|province|provinces"
+    r"|city|cities|town|territory|soil|border)\b",
+    re.IGNORECASE,
+)
+"""A state named as the place where it happened ("in western Iraq", "an Iraqi base")."""
+
+
+def _bystander(reading: Reading, found: Found) -> bool:
+    """A state that only suffers or hosts the attack: never its launcher."""
+    base, text = reading.sentence.start, reading.sentence.text
+    return bool(
+        is_targeted(reading, found)
+        or _PARTY_AFTER.match(text[found.end - base : found.end - base + 40])
+        or _HOSTED_BEFORE.search(text[max(0, found.start - base - 40) : found.start - base])
+    )
+
+
+_GIVEN_NAME_BEFORE = re.compile(r"(?<![.!?:\"\u201c])\s(?-i:[A-Z][a-z]+)\s+$")
+
+
+def _in_person_name(reading: Reading, found: Found) -> bool:
+    """A one-word state name that is a person's surname ("co-founder Adam London said"):
+    the article's later "London said" is that person too."""
+    if " " in found.text or found.start == reading.sentence.start:
+        return False
+    base, text = reading.sentence.start, reading.sentence.text
+    return bool(
+        _GIVEN_NAME_BEFORE.search(text[max(0, found.start - base - 30) : found.start - base])
+    )
+
+
+def _theatre(context: FactContext) -> Fact[str] | None:
+    """The state the article names as the place of an unclaimed attack, its sentences of
+    the launch first: with no launcher named, the launch is the theatre's, never the
+    state of the troops it hit."""
+    event = set(map(id, context.event))
+    ordered = [*context.event, *(r for r in context.readings if id(r) not in event)]
+    for reading in ordered:
+        base, text = reading.sentence.start, reading.sentence.text
+        for found in reading.founds:
+            if not isinstance(found.entry, Actor) or _PARTY_AFTER.match(
+                text[found.end - base : found.end - base + 40]
+            ):
+                continue
+            if _PLACE_BEFORE.search(text[max(0, found.start - base - 20) : found.start - base]) or (
+                _PLACE_AFTER.match(text[found.end - base : found.end - base + 30])
+            ):
+                return Fact(found.entry.country, span(reading, found.start, found.end, found.text))
+    return None
 
 
 _PLATFORM_AFTER = re.compile(

@@ -121,3 +121,43 @@ def test_the_state_that_fired(text: str, expected: str) -> None:
 )
 def test_the_headline_and_the_lead(title: str, text: str, expected: str) -> None:
     assert country(text, title) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Rockets hit desert air base",
+            "Three rockets hit the desert air base on Wednesday afternoon, the US-led "
+            "coalition has confirmed.\nThe rockets landed inside the perimeter, a coalition "
+            "spokesman said, and there were no casualties among US troops.\nThe base in "
+            "western Iraq hosts American and coalition personnel.",
+        ),
+        (
+            "Rockets hit Iraqi base housing U.S. troops",
+            "At least two rockets hit an Iraqi base housing U.S. forces on Wednesday, "
+            "but caused no casualties, a coalition spokesman said.\nU.S. officials said the "
+            "damage was being assessed.\nThere was no immediate claim of responsibility.",
+        ),
+    ],
+)
+def test_an_unclaimed_attack_is_the_theatres_not_the_targets(title: str, text: str) -> None:
+    """The troops hit, and the coalition that speaks, are named most; the launch is left
+    to the state where it happened."""
+    assert country(text, title) == "IQ"
+
+
+def test_a_launch_whose_only_state_is_a_speakers_name_has_no_launcher() -> None:
+    """A civil rocket whose only "state" is a person's surname ("Adam London said") is
+    not given to that state, and without a launcher it is no report."""
+    report = tag_article(
+        article(
+            "A private startup launched its orbital rocket from Kodiak on Wednesday.\nAbout "
+            "30 seconds into the flight the rocket drifted from its path, co-founder Adam "
+            "London said.\nThe rocket broke apart and fell back to Earth.\nThe team is happy "
+            "with the data, Kemp and London said.",
+            PUBLISHED,
+            title="Family watches rocket explode over island",
+        )
+    )
+    assert not report.is_launch_report

@@ -11,7 +11,6 @@ import pytest
 from schemas import Modality
 from tests.unit.enricher.test_classification import tag
 
-
 PREMISES = {
     "evacuation-drill-scenario": (
         "Coastal town holds first evacuation drill for a missile launch",
