@@ -1,10 +1,10 @@
 """The range class of a ballistic launch: from the named system, or from a stated range.
 
-A named system's class ("Hwasong-18" is an ICBM) stands; a stated range ("a range
-of about 5,000 km") decides over a description ("long-range"). A flight distance
-("flew 450 km", or "a range of 750 km" beside the altitude it reached) gives the class
-only when nothing else does, since test flights are often lofted short of their full
-range.
+A named system's class ("Hwasong-18" is an ICBM) stands; a stated range capability ("a
+range of about 5,000 km") decides over a description ("long-range"). A flight distance
+("flew 450 km", or "a range of 750 km" beside the altitude it reached) never gives a
+class: test flights are often lofted short of their full range, and a report that names
+no class and no capability states none.
 """
 
 from __future__ import annotations
@@ -36,9 +36,7 @@ def extract(context: FactContext) -> Fact[RangeClass] | None:
     if missile_type not in _CLASSED_TYPES:
         return None
     weapon = _weapon_class(context)
-    stated = _stated_range(
-        context, override=weapon is None and missile_type is MissileType.BALLISTIC
-    )
+    stated = _stated_range(context)
     if stated is None or (weapon is not None and weapon.value is RangeClass.SLBM):
         return weapon
     if weapon is None or not _named_class(context):
@@ -66,8 +64,8 @@ def _named_class(context: FactContext) -> bool:
     )
 
 
-def _stated_range(context: FactContext, *, override: bool) -> Fact[RangeClass] | None:
-    """The class a stated range gives; a flight distance only when `override`."""
+def _stated_range(context: FactContext) -> Fact[RangeClass] | None:
+    """The class a stated range capability gives."""
     for reading in context.of_the_day:
         base, text = reading.sentence.start, reading.sentence.text
         found = quantities(text)
@@ -82,7 +80,7 @@ def _stated_range(context: FactContext, *, override: bool) -> Fact[RangeClass] |
             capability = not apogee and text[
                 quantity.start : quantity.start + 12
             ].lower().startswith("range")
-            if not (capability or override):
+            if not capability:
                 continue
             value = quantity.value
             chosen = next((c for limit, c in _RANGE_CLASSES if value < limit), RangeClass.ICBM)
