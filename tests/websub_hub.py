@@ -9,6 +9,8 @@ entry (`/a/<n>`). `Hub` is the hub side of the protocol:
   callback with ``hub.mode``, ``hub.topic``, ``hub.challenge`` and
   ``hub.lease_seconds``; the subscription holds only when the callback echoes
   the challenge with a 2xx. The lease granted is `lease_s`, whatever was asked.
+  An unsubscription (``hub.mode=unsubscribe``) is verified the same way, and
+  the subscription ends only when the callback confirms it.
 - `publish` delivers content (§7) to every verified subscriber of a topic: a
   POST of the body with ``X-Hub-Signature`` (§8, HMAC of the body with the
   subscriber's secret) and the ``Link`` headers naming hub and topic.
@@ -44,6 +46,8 @@ class Subscription:
     secret: str
     lease_s: int
     verified_at: float
+    mode: str = "subscribe"
+    """``unsubscribe`` for a verified unsubscription: the callback's subscription ended."""
 
 
 @dataclass
@@ -52,16 +56,16 @@ class HubState:
     requests: list[dict[str, str]] = field(default_factory=list)
     """Every subscription request, in order, as its form fields."""
     verified: list[Subscription] = field(default_factory=list)
-    """Every verification the callback passed, in order (renewals included)."""
+    """Every verification the callback passed, in order (renewals and unsubscriptions included)."""
     refused: list[tuple[str, int]] = field(default_factory=list)
     """Verifications the callback did not pass: the callback and the status it answered."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def current(self, topic: str) -> list[Subscription]:
-        """The latest verified subscription of each callback to `topic`."""
+        """The latest verified subscription of each callback to `topic`, unless it unsubscribed."""
         with self.lock:
             latest = {sub.callback: sub for sub in self.verified if sub.topic == topic}
-        return list(latest.values())
+        return [sub for sub in latest.values() if sub.mode == "subscribe"]
 
 
 def _verify(state: HubState, form: dict[str, str]) -> None:
@@ -70,8 +74,9 @@ def _verify(state: HubState, form: dict[str, str]) -> None:
         "hub.mode": form["hub.mode"],
         "hub.topic": form["hub.topic"],
         "hub.challenge": challenge,
-        "hub.lease_seconds": str(state.lease_s),
     }
+    if form["hub.mode"] == "subscribe":
+        query["hub.lease_seconds"] = str(state.lease_s)
     callback = form["hub.callback"]
     joiner = "&" if "?" in callback else "?"
     try:
@@ -89,6 +94,7 @@ def _verify(state: HubState, form: dict[str, str]) -> None:
                     secret=form.get("hub.secret", ""),
                     lease_s=state.lease_s,
                     verified_at=time.monotonic(),
+                    mode=form["hub.mode"],
                 )
             )
         else:

@@ -11,7 +11,9 @@ verification, and from then on the hub's deliveries bring new stories:
 - an unsigned delivery is refused (403) and a mis-signed one ignored (202),
   and neither brings its story; a genuine push followed by polls of the same
   story leads to one lead and one article;
-- a short lease is renewed before it ends, under the same secret.
+- a short lease is renewed before it ends, under the same secret;
+- a feed removed from `feeds` is unsubscribed: the hub's verification of the
+  unsubscription is confirmed, and a later delivery is answered 410 Gone.
 """
 
 from __future__ import annotations
@@ -208,3 +210,32 @@ async def test_a_lease_is_renewed_before_it_ends(transport: Transport) -> None:
     assert first.secret == second.secret, "a renewal keeps the secret"
     assert {form["hub.callback"] for form in requests} == {rig.callback}
     assert subs[-1].lease_s == 2
+
+
+async def test_a_removed_feed_is_unsubscribed(transport: Transport) -> None:
+    async with pushed(transport) as rig:
+        removed = rig.stream.routing.tombstone(FeedSubscription, feed_id(rig.topic))
+        await rig.stream.write_raw([removed])
+        await eventually(
+            lambda: asyncio.sleep(0, rig.hub.state.current(rig.topic)),
+            lambda current: not current,
+            "the hub to verify the unsubscription",
+        )
+        subs = await rig.stream.messages(WebSubSubscription)
+        document = rig.site.add(2)
+        late = signature(subs[-1].secret, document)
+        answer = await asyncio.to_thread(
+            rig.hub.deliver, rig.callback, rig.topic, document, RSS, late
+        )
+        await asyncio.sleep(1.0)
+        raws = await rig.raw_of(2)
+
+    asked = [form for form in rig.hub.state.requests if form["hub.mode"] == "unsubscribe"]
+    assert asked == [
+        {"hub.callback": rig.callback, "hub.mode": "unsubscribe", "hub.topic": rig.topic}
+    ]
+    assert [sub.mode for sub in rig.hub.state.verified] == ["subscribe", "unsubscribe"]
+    assert rig.hub.state.refused == [], "the callback confirmed the unsubscription at once"
+    assert (subs[-1].status, subs[-1].error) == ("ended", "the feed was removed")
+    assert answer == 410, "a delivery after the end tells the hub to drop it"
+    assert raws == []

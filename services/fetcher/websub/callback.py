@@ -12,7 +12,9 @@ broker has acknowledged the record, so a hub whose request failed tries again.
   asked for (its record names that topic and is requested or live). The owner
   writes the record before it sends the request; a replica that has not read
   it yet waits for it a few seconds. ``unsubscribe`` is confirmed only for a
-  topic the fetcher does not want; ``denied`` is recorded.
+  topic the fetcher does not want (the owner ends the subscription, or moves
+  it to another topic, before it asks), waiting for that the same way;
+  ``denied`` is recorded.
 - **Deliveries** (POST, §7-8): the body, at most ``fetch_feed_max_bytes`` and
   without a content coding, must carry ``X-Hub-Signature`` made with the
   subscription's secret. An unsigned (or unreadably signed) delivery is
@@ -20,7 +22,8 @@ broker has acknowledged the record, so a hub whose request failed tries again.
   202 as the specification requires (a hub must not learn that its forgery
   was noticed) and its content ignored. Both are counted
   (``launchwatch_websub_deliveries_total{outcome}``). A delivery for a feed
-  without a subscription is answered 410 Gone, which tells the hub to drop it.
+  without a subscription, or whose subscription ended, is answered 410 Gone,
+  which tells the hub to drop it.
 """
 
 from __future__ import annotations
@@ -196,17 +199,17 @@ class Callback:
             return PlainTextResponse("noted\n" if ok else "try again\n", 200 if ok else 503)
         if mode not in ("subscribe", "unsubscribe") or not topic or not challenge:
             return PlainTextResponse("hub.mode, hub.topic and hub.challenge are required\n", 400)
-        if mode == "unsubscribe":
-            sub = await self.subscriptions.wait_for(feed_id, lambda _: True, self.delivery_wait_s)
-            if not self.subscriptions.loaded.is_set():
-                return PlainTextResponse("starting\n", 503)
-            if sub is not None and sub.topic == topic and sub.status in WANTED:
-                return PlainTextResponse("this subscription is wanted\n", 404)
-            return PlainTextResponse(challenge)
 
         def asked(sub: WebSubSubscription | None) -> bool:
             return sub is not None and sub.topic == topic and sub.status in WANTED
 
+        if mode == "unsubscribe":
+            await self.subscriptions.wait_for(feed_id, lambda s: not asked(s), self.verify_wait_s)
+            if not self.subscriptions.loaded.is_set():
+                return PlainTextResponse("starting\n", 503)
+            if asked(self.subscriptions.get(feed_id)):
+                return PlainTextResponse("this subscription is wanted\n", 404)
+            return PlainTextResponse(challenge)
         if await self.subscriptions.wait_for(feed_id, asked, self.verify_wait_s) is None:
             return PlainTextResponse("no such subscription was asked for\n", 404)
         lease = query.get("hub.lease_seconds", "")
@@ -228,7 +231,7 @@ class Callback:
         if not self.subscriptions.loaded.is_set():
             DELIVERIES.labels("unavailable").inc()
             return PlainTextResponse("starting\n", 503)
-        if sub is None:
+        if sub is None or sub.status == "ended":
             DELIVERIES.labels("gone").inc()
             return PlainTextResponse("no subscription\n", 410)
         if request.headers.get("content-encoding", "identity").strip().lower() != "identity":

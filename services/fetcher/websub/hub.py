@@ -17,14 +17,14 @@ ANSWER_MAX_BYTES = 64 * 1024
 async def ask(
     client: Fetcher, sub: WebSubSubscription, *, lease_s: int, mode: str = "subscribe"
 ) -> str | None:
-    """Send the request; None when the hub accepted it, else why not."""
-    form = {
-        "hub.callback": sub.callback,
-        "hub.mode": mode,
-        "hub.topic": sub.topic,
-        "hub.lease_seconds": str(lease_s),
-        "hub.secret": sub.secret,
-    }
+    """Send the request; None when the hub accepted it, else why not.
+
+    A lease and a secret are asked for only when subscribing (§5.1): an
+    unsubscription names the callback and the topic, nothing more.
+    """
+    form = {"hub.callback": sub.callback, "hub.mode": mode, "hub.topic": sub.topic}
+    if mode == "subscribe":
+        form |= {"hub.lease_seconds": str(lease_s), "hub.secret": sub.secret}
     result = await client.fetch(sub.hub, form=form, max_bytes=ANSWER_MAX_BYTES, accept="*/*")
     if result.ok and result.http_status is not None and 200 <= result.http_status < 300:
         return None

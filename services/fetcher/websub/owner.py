@@ -11,6 +11,14 @@ topic and applies the events of the feeds it owns:
   so a later poll (or another delivery of the same entries) leads to nothing;
 - a **verification** or **denial** to the subscription (`rules.applied`).
 
+A feed **removed** from ``feeds`` (its row tombstoned) leaves the owned rows
+of its partition; the owner then ends its subscription and, when it is live,
+sends the hub ``hub.mode=unsubscribe``, which the callback confirms once the
+ended record has reached it. Removal is seen as a row that disappears from a
+partition owned without interruption since it was seen (`Removals`); a feed
+removed while its partition was moving between replicas is not seen, and its
+subscription lapses with its lease (deliveries meanwhile reach no owner).
+
 Each event is applied once: the subscription records the offset of the last
 event applied, in the same transaction as its effects, and an event at or
 below it is skipped. On every new assignment the owner reads the topic again
@@ -26,7 +34,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,6 +58,44 @@ log = logging.getLogger(__name__)
 
 QUEUE_RECORDS = 8
 """Events read ahead of the one being applied (a delivery may be megabytes)."""
+REMOVALS_EVERY_S = 1.0
+"""How often the owned rows are compared with those seen before, for removed feeds."""
+
+
+class Removals:
+    """Where each owned feed was seen, to tell a removed feed from one that moved away.
+
+    A feed is removed when its row is gone from the partition it was seen in,
+    and that partition has been owned without interruption since (same
+    assignment). A partition assigned again starts afresh: its rows are read
+    again from the start of the table, and the ones not read yet are not gone.
+    """
+
+    def __init__(self) -> None:
+        self._homes: dict[str, tuple[TopicPartition, int]] = {}
+
+    def seen(self, feed_id: str, partition: TopicPartition, assignment: int | None) -> None:
+        if assignment is not None:
+            self._homes[feed_id] = (partition, assignment)
+
+    def gone(
+        self,
+        owned: Mapping[TopicPartition, Mapping[bytes, object]],
+        assignments: Mapping[TopicPartition, int],
+    ) -> list[tuple[TopicPartition, str]]:
+        """The (partition, feed id) of the feeds removed since the last call."""
+        gone: list[tuple[TopicPartition, str]] = []
+        for feed_id, (partition, assignment) in list(self._homes.items()):
+            rows = owned.get(partition)
+            if rows is None or assignments.get(partition) != assignment:
+                del self._homes[feed_id]  # moved away, or read again since
+            elif feed_id.encode() not in rows:
+                del self._homes[feed_id]
+                gone.append((partition, feed_id))
+        for partition, rows in owned.items():
+            for key in rows:
+                self.seen(key.decode(), partition, assignments.get(partition))
+        return gone
 
 
 class WebSubOwner:
@@ -79,6 +125,7 @@ class WebSubOwner:
         self._reader: asyncio.Task[None] | None = None
         self._closed = False
         self._rng = random.Random()
+        self._removals = Removals()
 
     # -- scheduling and polls ----------------------------------------------------
     async def load(self) -> None:
@@ -125,10 +172,14 @@ class WebSubOwner:
     async def written(
         self, view: SourceView[FeedSubscription], partition: TopicPartition, sub: WebSubSubscription
     ) -> None:
-        """`sub` was written with its feed's state: ask the hub when it is a request."""
+        """`sub` was written: ask the hub when it is a request, unsubscribe when it ended."""
+        before = self.subs.get(sub.feed_id)
         self.subs[sub.feed_id] = sub
+        self._removals.seen(sub.feed_id, partition, self._assignments.get(partition))
         if sub.status in ("requested", "live"):
             await self._ask(view, partition, sub)
+        elif sub.status == "ended" and rules.is_live(before, datetime.now(UTC)):
+            await self._unsubscribe(sub)
 
     async def renew(
         self, view: SourceView[FeedSubscription], partition: TopicPartition, feed_id: str
@@ -159,6 +210,36 @@ class WebSubOwner:
             await view.write(partition, [refused])
             self.subs[sub.feed_id] = refused
 
+    async def _unsubscribe(self, sub: WebSubSubscription) -> None:
+        """Ask the hub to stop; the lease runs out anyway if it does not listen."""
+        error = await hub.ask(self._client, sub, lease_s=0, mode="unsubscribe")
+        if error is None:
+            log.info("asked %s to stop pushing %s: %s", sub.hub, sub.topic, sub.error)
+        else:
+            log.warning("WebSub unsubscription of %s: %s", sub.topic, error)
+
+    async def _end_removed(self, view: SourceView[FeedSubscription]) -> None:
+        """End the subscriptions of feeds removed from the partitions this replica owns."""
+        for partition, feed_id in self._removals.gone(view.owned(), self._assignments):
+            sub = self.subs.get(feed_id)
+            if sub is not None and sub.status != "ended":
+                await self._exclusive(feed_id, self._end(view, partition, feed_id))
+
+    async def _end(
+        self, view: SourceView[FeedSubscription], partition: TopicPartition, feed_id: str
+    ) -> None:
+        sub = self.subs.get(feed_id)
+        if (
+            sub is None
+            or sub.status == "ended"
+            or any(feed_id.encode() in rows for rows in view.owned().values())
+        ):
+            return  # ended meanwhile, or the feed is back
+        gone = rules.ended(sub, datetime.now(UTC), rules.REMOVED)
+        with contextlib.suppress(PartitionLost):
+            await view.write(partition, [gone])
+            await self.written(view, partition, gone)
+
     # -- events ------------------------------------------------------------------
     async def _read(self, generation: int) -> None:
         topic = self._context.routing.name_of(topic_for(WebSubEvent))
@@ -166,10 +247,15 @@ class WebSubOwner:
             await self._queue.put((generation, record))
 
     async def run(self, view: SourceView[FeedSubscription], stop: asyncio.Event) -> None:
-        """Apply the events of owned feeds until `stop`."""
+        """Apply the events of owned feeds, and end subscriptions of removed ones, until `stop`."""
+        loop = asyncio.get_running_loop()
+        looked = loop.time()
         while not stop.is_set():
             if self._reader is not None and self._reader.done() and not self._reader.cancelled():
                 self._reader.result()  # reading failed: the stage fails, the process restarts
+            if loop.time() - looked >= REMOVALS_EVERY_S:
+                looked = loop.time()
+                await self._end_removed(view)
             try:
                 generation, record = await asyncio.wait_for(self._queue.get(), 0.5)
             except TimeoutError:

@@ -12,8 +12,9 @@ same transaction as the feed's state, so these rules run in one place per feed:
 - **Verified** (the hub's GET, forwarded by whichever replica it reached):
   ``live``, with the lease the hub granted; the request count resets.
 - **Denied**: ``denied``, with the hub's reason.
-- A feed that no longer names a hub **ends** its subscription: it is not
-  renewed, and deliveries are answered 410 Gone.
+- A feed that no longer names a hub, or that was removed from ``feeds``,
+  **ends** its subscription: it is not renewed, deliveries are answered 410
+  Gone, and a live one is unsubscribed (``hub.mode=unsubscribe``).
 - While a subscription is **live** (verified and its lease not over), the feed
   is polled at ``LAUNCHWATCH_WEBSUB_POLL_INTERVAL_S`` at the most often:
   polling stays the safety net for deliveries that never came.
@@ -106,10 +107,13 @@ def request_for(
     )
 
 
-def ended(sub: WebSubSubscription, now: datetime) -> WebSubSubscription:
-    """The feed no longer names a hub: the lease is left to run out, deliveries refused."""
-    error = "the feed no longer names a WebSub hub"
-    return msgspec.structs.replace(sub, status="ended", error=error, updated_at=now)
+NO_HUB = "the feed no longer names a WebSub hub"
+REMOVED = "the feed was removed"
+
+
+def ended(sub: WebSubSubscription, now: datetime, reason: str = NO_HUB) -> WebSubSubscription:
+    """The subscription given up: never renewed, deliveries refused, a live one unsubscribed."""
+    return msgspec.structs.replace(sub, status="ended", error=reason, updated_at=now)
 
 
 def refused(sub: WebSubSubscription, reason: str, now: datetime) -> WebSubSubscription:

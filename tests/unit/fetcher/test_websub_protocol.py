@@ -1,4 +1,5 @@
-"""WebSub's pieces one by one: discovery, signatures, the subscription's rules, the callback."""
+"""WebSub's pieces one by one: discovery, signatures, the subscription's rules, the callback,
+and how the owner tells a removed feed from one that moved to another replica."""
 
 from __future__ import annotations
 
@@ -21,8 +22,10 @@ from services.fetcher.settings import FetcherSettings
 from services.fetcher.websub import rules
 from services.fetcher.websub.callback import Callback, open_callback
 from services.fetcher.websub.discovery import Discovered, discover, link_header
+from services.fetcher.websub.owner import Removals
 from services.fetcher.websub.signatures import check, sign
 from services.runtime import InMemoryTransport, Routing
+from services.runtime.records import TopicPartition
 from services.runtime.spec import StageContext
 
 T0 = datetime(2025, 10, 28, 12, 0, tzinfo=UTC)
@@ -276,3 +279,54 @@ async def test_a_verification_waits_for_the_subscription_to_arrive(
         await write(transport, Routing(source="/launchwatch/test"), later)
         response = await answer
     assert (response.status_code, response.text) == (200, "late")
+
+
+@pytest.mark.asyncio
+async def test_an_ended_subscription_is_let_go_and_its_deliveries_are_gone(
+    callback: tuple[Callback, InMemoryTransport],
+) -> None:
+    opened, transport = callback
+    await write(transport, Routing(source="/launchwatch/test"), subscription(status="ended"))
+    body = b"<rss/>"
+    query = {"hub.topic": FEED, "hub.challenge": "bye"}
+    async with client(opened) as http:
+        path = f"/websub/{FEED_ID}"
+        unsubscribe = await http.get(path, params=query | {"hub.mode": "unsubscribe"})
+        subscribe = await http.get(path, params=query | {"hub.mode": "subscribe"})
+        signed = {"x-hub-signature": sign(subscription().secret, body)}
+        delivery = await http.post(path, content=body, headers=signed)
+    assert (unsubscribe.status_code, unsubscribe.text) == (200, "bye")
+    assert subscribe.status_code == 404, "an ended subscription is not wanted any more"
+    assert delivery.status_code == 410, "the hub is told to drop it"
+    assert await events(transport) == []
+
+
+@pytest.mark.asyncio
+async def test_an_unsubscription_waits_for_the_end_to_arrive(
+    callback: tuple[Callback, InMemoryTransport],
+) -> None:
+    opened, transport = callback
+    query = {"hub.mode": "unsubscribe", "hub.topic": FEED, "hub.challenge": "later"}
+    async with client(opened) as http:
+        answer = asyncio.create_task(http.get(f"/websub/{FEED_ID}", params=query))
+        await asyncio.sleep(0.1)
+        assert not answer.done(), "the subscription is still wanted here"
+        ended = rules.ended(subscription(status="live"), T0, rules.REMOVED)
+        await write(transport, Routing(source="/launchwatch/test"), ended)
+        response = await answer
+    assert (response.status_code, response.text) == (200, "later")
+
+
+def test_a_removed_feed_is_told_from_one_that_moved_away() -> None:
+    first, second = TopicPartition("feeds", 0), TopicPartition("feeds", 1)
+    removals = Removals()
+    assert removals.gone({first: {b"a": 1, b"b": 1}}, {first: 1}) == []
+    removals.seen("c", second, 1)  # written by a poll before a look at the rows
+    owned = {first: {b"a": 1}, second: {}}
+    assert removals.gone(owned, {first: 1, second: 1}) == [(first, "b"), (second, "c")]
+    assert removals.gone(owned, {first: 1, second: 1}) == [], "each removal is told once"
+    assert removals.gone({second: {}}, {second: 1}) == [], "the first partition was revoked"
+    assert removals.gone({first: {b"a": 1}}, {first: 2}) == []
+    assert removals.gone({first: {}}, {first: 3}) == [], "assigned again: its rows are reread"
+    removals.seen("d", first, None)
+    assert removals.gone({first: {}}, {first: 3}) == [], "not owned when it was written"
