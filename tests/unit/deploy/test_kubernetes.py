@@ -10,14 +10,18 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import jsonschema
 import kubernetes_validate  # type: ignore[import-untyped]
 import pytest
+import yaml
 
 from deploy import generate, monitoring
 from schemas import TOPICS, topic_named
 from services.catalog import SERVICES
+from services.fetcher.service import check_callback_url
+from services.fetcher.websub.callback import callback_path
 from services.runtime.settings import RuntimeSettings, load
 from tests.deploy_files import (
     ALERT_RECEIVER_SETTINGS,
@@ -244,3 +248,37 @@ def test_the_parser_scales_on_its_lag_on_news_raw() -> None:
     assert 1 <= scaled["spec"]["minReplicaCount"] <= scaled["spec"]["maxReplicaCount"]
     assert scaled["spec"]["maxReplicaCount"] <= topic.partitions
     assert int(metadata["lagThreshold"]) > 0
+
+
+WEBSUB_INGRESS = DEPLOY / "k8s" / "components" / "websub-ingress"
+
+
+def test_the_websub_ingress_routes_only_the_callback_path_to_the_fetchers_http_port() -> None:
+    component = read_yaml(WEBSUB_INGRESS / "kustomization.yaml")
+    (patch,) = component["patches"]
+    assert patch["target"] == {"kind": "Deployment", "name": "fetcher"}
+    (operation,) = yaml.safe_load(patch["patch"])
+    assert (operation["op"], operation["path"]) == ("add", "/spec/template/spec/containers/0/env/-")
+    setting = operation["value"]
+    assert setting["name"] == "LAUNCHWATCH_WEBSUB_CALLBACK_URL"
+    assert setting["name"] in known_settings(spec_of("fetcher").settings_type)
+    url = setting["value"]
+    check_callback_url(url)
+
+    (ingress,) = k8s_of_kind("Ingress")
+    assert component["resources"] == ["websub-ingress.yaml"]
+    assert "defaultBackend" not in ingress["spec"], "nothing but the callback is routed"
+    (rule,) = ingress["spec"]["rules"]
+    assert rule["host"] == urlsplit(url).hostname
+    (route,) = rule["http"]["paths"]
+    assert (route["path"], route["pathType"]) == (callback_path(url) + "/", "Prefix")
+    assert route["backend"] == {"service": {"name": "fetcher", "port": {"name": "http"}}}
+
+    fetcher = deployments()["fetcher"]
+    (service,) = [s for s in k8s_of_kind("Service") if s["metadata"]["name"] == "fetcher"]
+    (service_port,) = [p for p in service["spec"]["ports"] if p["name"] == "http"]
+    (container_port,) = [
+        p for p in only_container(fetcher)["ports"] if p["name"] == service_port["targetPort"]
+    ]
+    served = deployment_environment(fetcher)["LAUNCHWATCH_HTTP_PORT"]
+    assert str(container_port["containerPort"]) == served, "the port the callback is served on"
