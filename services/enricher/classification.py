@@ -16,7 +16,6 @@ from datetime import date, timedelta
 from schemas import Modality
 from services.enricher import cues, premises
 from services.enricher.dates import Precision
-from services.enricher.gazetteer import Weapon
 from services.enricher.reading import HISTORY_DAYS, Reading
 
 LEAD_SENTENCES = 6
@@ -60,7 +59,7 @@ Classifier = Callable[[Story], bool]
 def _civil_space(story: Story) -> bool:
     """A civil or commercial operator named at the top, and no missile of its own named."""
     return any(r.commercial for r in story.top) and not (
-        story.primary is not None and _names_weapon(story.primary)
+        story.primary is not None and premises.names_missile(story.primary)
     )
 
 
@@ -201,6 +200,7 @@ CLASSIFIERS: tuple[tuple[Modality, Classifier], ...] = (
     (Modality.NEGATED, _contested),
     (Modality.REACTION, _reaction),
     (Modality.NOT_A_LAUNCH, premises.civil_drill),
+    (Modality.NOT_A_LAUNCH, premises.space_fall),
     (Modality.REACTION, premises.aftermath_toll),
     (Modality.HISTORICAL, premises.campaign_summary),
 )
@@ -320,16 +320,7 @@ def _firm(reading: Reading) -> bool:
         or cues.STRONG_NOT_LAUNCH.search(text)
         or cues.OTHER_SENSE.search(text)
         or cues.SHOT_DOWN.search(text)
-        or (cues.CONTEXT_NOT_LAUNCH.search(text) and not _names_weapon(reading))
-    )
-
-
-def _names_weapon(reading: Reading) -> bool:
-    return any(
-        isinstance(f.entry, Weapon)
-        and not f.entry.descriptive
-        and str(f.entry.missile_type) != "space-launch"
-        for f in reading.weapons()
+        or (cues.CONTEXT_NOT_LAUNCH.search(text) and not premises.names_missile(reading))
     )
 
 

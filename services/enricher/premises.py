@@ -9,7 +9,9 @@ may read like a launch:
 - a firing of things that are not missiles: artillery shells, rounds, drones;
 - the aftermath of hostilities that have ended: a toll, a review, after a ceasefire;
 - a campaign summary: launches told over days or weeks, by a story written once the
-  fighting was over.
+  fighting was over;
+- a re-entry: a spent rocket body, or other space debris, falling back to Earth, the
+  launch that put it up only its past.
 
 Each is one classifier of the article-level registry (`classification.CLASSIFIERS`).
 """
@@ -21,6 +23,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from services.enricher.dates import Precision
+from services.enricher.gazetteer import Weapon
 
 if TYPE_CHECKING:
     from services.enricher.classification import Story
@@ -77,6 +80,35 @@ TOLL = re.compile(
     r"\b(?:dead|deaths?|killed|casualt(?:y|ies)|injured|wounded|toll|damage[ds]?|lives)\b", _I
 )
 """A toll: what a story written after the fighting counts."""
+
+SPACE_FALL = re.compile(
+    r"\bre-?ent(?:ry|ries|ers?|ered|ering)\b(?!\s+(?:vehicles?|technolog\w*|capabilit\w*|shields?"
+    r"|heat\w*|bod(?:y|ies)\s+of\s+(?:the|its|a)\s+(?:missile|warhead)))"
+    r"|\b(?:space|orbital)\s+(?:debris|junk)\b|\borbital\s+decay\b"
+    r"|\buncontrolled\s+(?:descent|fall|return|plunge)\b"
+    r"|\b(?:fell|falls?|falling|plunged?|plunging|tumbl\w+|came|comes|coming)\s+(?:back\s+)?"
+    r"(?:down\s+)?(?:to|from|out\s+of)\s+(?:the\s+)?(?:earth|orbit|space)\b"
+    r"|\b(?:rocket|booster|core|upper)\s+(?:body|bodies|stages?)\b(?![\s\-]+(?:separat|engine|ignit))",
+    _I,
+)
+"""Something from space falling back to Earth: a re-entry, space debris, a rocket body or
+spent stage, an uncontrolled descent. "The warhead survived re-entry" in a missile
+test is not one: a re-entry vehicle or technology belongs to a missile's flight."""
+
+FALL_TOLD = re.compile(
+    r"(?:(?:missiles?|rockets?|projectiles?|debris|remnants?|pieces?|parts?|stages?|bod(?:y|ies))"
+    r"\s+(?:\w+ly\s+)?)?(?:crash|f[ae]ll|land|came\s+down|comes\s+down|plung|re-?ent|burn"
+    r"|splash)",
+    _I,
+)
+"""A launch word that is the fall itself ("rocket landed in the ocean", "fell"), which a
+re-entry story states and a launch report does not lead with."""
+
+DEBRIS_OF = re.compile(
+    r"\b(?:debris|remnants?|pieces?|parts?|wreckage|chunks?|fragments?)\s+(?:of|from)\b", _I
+)
+"""Debris as the subject ("debris from a rocket launched last month"): the launch word that
+follows dates what fell, it tells no launch."""
 
 RECENT_DAYS = 1
 """A launch day this close to publication is today's news, whatever else the story says."""
@@ -158,6 +190,45 @@ def _dated_at_publication(story: Story) -> bool:
         and published - timedelta(days=RECENT_DAYS) <= m.day <= published + timedelta(days=1)
         for r in telling
         for m in r.dates
+    )
+
+
+def space_fall(story: Story) -> bool:
+    """A re-entry story: something from space falls back, and no launch is told as news.
+
+    The headline or the first sentences tell a rocket body, spent stage or debris
+    coming down ("remnants of the rocket landed in the ocean after re-entry", "space
+    junk set to fall to Earth"), and every launch the top states is that fall, or is
+    told in a sentence whose debris is its subject ("debris from a rocket launched last
+    week re-entered"). A missile fired at the top ("fired an ICBM that re-entered the
+    atmosphere off Japan") keeps the story a launch report, and so does a named missile.
+    """
+    top = _top(story)
+    if not any(SPACE_FALL.search(r.sentence.text) for r in top):
+        return False
+    if story.primary is not None and names_missile(story.primary):
+        return False
+    return not any(_told_as_news(r) and not _told_as_fall(r) for r in top)
+
+
+def _told_as_fall(reading: Reading) -> bool:
+    """The sentence's launch word is a fall, or comes after the debris it speaks of."""
+    if reading.realis_at is None:
+        return False
+    at = reading.realis_at - reading.sentence.start
+    if FALL_TOLD.match(reading.sentence.text, at):
+        return True
+    before = reading.sentence.text[:at]
+    return bool(SPACE_FALL.search(before) or DEBRIS_OF.search(before))
+
+
+def names_missile(reading: Reading) -> bool:
+    """A named missile (not a space launcher) is among the sentence's weapons."""
+    return any(
+        isinstance(f.entry, Weapon)
+        and not f.entry.descriptive
+        and str(f.entry.missile_type) != "space-launch"
+        for f in reading.weapons()
     )
 
 

@@ -80,6 +80,28 @@ PREMISES = {
         "were intercepted.\nThe war ended in a ceasefire brokered by neighbours on May 28.",
         Modality.HISTORICAL,
     ),
+    "rocket-body-lands-in-ocean": (
+        "Rocket debris set for re-entry in coming hours",
+        "BEIJING (Wire) - Remnants of the country's biggest\nrocket landed in the Indian "
+        "Ocean on Sunday, with most of\nits parts burnt up on re-entry into the Earth's "
+        "atmosphere,\nstate media said.\nThe Long March 5B blasted off from Hainan island "
+        "on April 29.",
+        Modality.NOT_A_LAUNCH,
+    ),
+    "space-junk-to-fall": (
+        "Spent rocket stage expected to fall back to Earth this weekend",
+        "A spent Chinese rocket body weighing about 21 tonnes is expected to make an "
+        "uncontrolled re-entry on Saturday, space trackers said on Thursday.\nIt is not "
+        "known where the debris will come down.\nThe stage was launched last week.",
+        Modality.NOT_A_LAUNCH,
+    ),
+    "debris-re-entered": (
+        "Space debris lights up night sky",
+        "Debris from a Chinese rocket launched last month re-entered the atmosphere over Utah "
+        "late on Tuesday, astronomers said.\nResidents filmed bright streaks across the sky."
+        "\nNo damage was reported.",
+        Modality.NOT_A_LAUNCH,
+    ),
 }
 
 
@@ -112,6 +134,17 @@ LOOKALIKE_REPORTS = {
         "Militants fire 300 rockets as fighting rages",
         "Militants in Gaza fired more than 300 rockets at Israel on Thursday, the army said, "
         "during the second day of fighting.\nAir raid sirens sounded across the south.",
+    ),
+    "icbm-re-enters-off-japan": (
+        "North Korea fires ICBM that re-entered the atmosphere off Japan",
+        "North Korea fired an intercontinental ballistic missile on Friday that flew for 70 "
+        "minutes before re-entering the atmosphere inside Japan's economic zone, Tokyo "
+        "said.\nThe missile's re-entry vehicle appeared to survive.",
+    ),
+    "intercept-debris-falls": (
+        "Missile intercepted over city, debris falls on homes",
+        "Houthi rebels fired a ballistic missile at Jazan on Thursday, and air defences "
+        "intercepted it, the coalition said.\nDebris from the missile fell on homes.",
     ),
 }
 
