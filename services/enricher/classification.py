@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from schemas import Modality
 from services.enricher import cues, premises
 from services.enricher.dates import Precision
+from services.enricher.interception import tests_interceptor
 from services.enricher.reading import HISTORY_DAYS, Reading
 
 LEAD_SENTENCES = 6
@@ -57,10 +58,14 @@ Classifier = Callable[[Story], bool]
 
 
 def _civil_space(story: Story) -> bool:
-    """A civil or commercial operator named at the top, and no missile of its own named."""
-    return any(r.commercial for r in story.top) and not (
-        story.primary is not None and premises.names_missile(story.primary)
-    )
+    """A civil or commercial operator named at the top, and no missile of its own named,
+    nor an interceptor test told (a state's space programme recalled beside it)."""
+    if not any(r.commercial for r in story.top):
+        return False
+    primary = story.primary
+    if primary is None:
+        return not any(tests_interceptor(r.sentence.text) for r in story.leads)
+    return not premises.names_missile(primary) and not tests_interceptor(primary.sentence.text)
 
 
 def _ground_test(story: Story) -> bool:

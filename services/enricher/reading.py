@@ -17,6 +17,7 @@ from schemas import EntityKind, Modality
 from services.enricher import cues
 from services.enricher.dates import DateMention, DateResolver, Precision
 from services.enricher.gazetteer import Found, Gazetteer, Site, Weapon
+from services.enricher.interception import negates_outcome
 from services.enricher.sentences import Sentence
 
 HISTORY_DAYS = 14
@@ -230,7 +231,8 @@ def _trigger_statuses(
     failed = bool(cues.FAILURE.search(text))
     for trigger in triggers:
         prefix = text[max(0, trigger.start() - 80) : trigger.start()]
-        if cues.NEGATED.search(prefix):
+        negation = cues.NEGATED.search(prefix)
+        if negation is not None and not negates_outcome(negation.group()):
             negated += 1
             continue
         if failed and cues.ATTEMPTED.search(prefix):

@@ -21,6 +21,7 @@ from services.enricher.facts.context import (
 )
 from services.enricher.facts.detected import detected_missiles, reaches_orbit
 from services.enricher.gazetteer import Found, Weapon
+from services.enricher.interception import tests_interceptor
 from services.enricher.recognition import Reading, specific_type
 
 
@@ -45,9 +46,15 @@ def extract_type(context: FactContext) -> Fact[MissileType] | None:
 
     A satellite test that the detecting side reports as ballistic missiles is
     ballistic; with no weapon of the launch named, the weapons an interception
-    report says were shot down give the type (never the interceptor's).
+    report says were shot down give the type (never the interceptor's). An
+    interceptor test is surface-to-air: the interceptor is what it launches.
     """
     named = _named_type(context)
+    if tests_interceptor(context.event[0].sentence.text):
+        # An interceptor test launches the interceptor, whatever target it names.
+        if named is not None and named.value is MissileType.SURFACE_TO_AIR:
+            return named
+        return Fact(MissileType.SURFACE_TO_AIR)
     if named is not None and named.value is MissileType.SURFACE_TO_AIR and _defended(context):
         named = None
     missile_type = named.value if named else MissileType.UNKNOWN
