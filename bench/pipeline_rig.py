@@ -81,14 +81,25 @@ def cli(*args: str, bootstrap: str, prefix: str) -> None:
 class Sites:
     """`hosts` news sites on 127.0.0.1, 127.0.0.2, ..., `feeds` feeds in all."""
 
-    def __init__(self, stories: Sequence[Story], *, hosts: int, feeds: int) -> None:
+    def __init__(
+        self,
+        stories: Sequence[Story],
+        *,
+        hosts: int,
+        feeds: int,
+        make_site: Callable[[str, list[SampleArticle], int], SampleSite] | None = None,
+    ) -> None:
+        """`make_site(host, articles, feeds)` builds each site (a `SampleSite` by default)."""
         per_host = max(1, feeds // hosts)
+        build = make_site or (
+            lambda host, articles, count: SampleSite(host=host, articles=articles, feeds=count)
+        )
         self.home = {s.article.slug: n % hosts for n, s in enumerate(stories)}
         self.sites = [
-            SampleSite(
-                host=f"127.0.0.{number + 1}",
-                articles=[s.article for s in stories if self.home[s.article.slug] == number],
-                feeds=per_host,
+            build(
+                f"127.0.0.{number + 1}",
+                [s.article for s in stories if self.home[s.article.slug] == number],
+                per_host,
             )
             for number in range(hosts)
         ]

@@ -107,17 +107,12 @@ class HubSites(Sites):
 
     def __init__(self, stories: Sequence[Story], *, hosts: int, hub: Hub) -> None:
         self.hub = hub
-        self.home = {s.article.slug: n % hosts for n, s in enumerate(stories)}
-        self.sites: list[SampleSite] = [
-            HubSite(
-                hub.url,
-                host=f"127.0.0.{number + 1}",
-                articles=[s.article for s in stories if self.home[s.article.slug] == number],
-            )
-            for number in range(hosts)
-        ]
-        self.published = [[] for _ in self.sites]
-        self.appeared = {}
+        super().__init__(
+            stories,
+            hosts=hosts,
+            feeds=hosts,
+            make_site=lambda host, articles, _: HubSite(hub.url, host=host, articles=articles),
+        )
 
     def publish(self, articles: Sequence[SampleArticle]) -> None:
         super().publish(articles)
