@@ -168,6 +168,7 @@ class DateResolver:
         self, published_at: datetime | None, timezone: str | None, *, reference: date | None = None
     ) -> None:
         self.zone = ZoneInfo(timezone) if timezone else ZoneInfo("UTC")
+        self.published_at = published_at
         self.publication = published_at.astimezone(self.zone).date() if published_at else None
         self.published = reference or self.publication
 
@@ -260,6 +261,14 @@ class DateResolver:
                 return self._at_site(mention, match)
         return mention
 
+    def _writer_shift(self, zone: ZoneInfo) -> timedelta:
+        """How far the publication day in the writer's `zone` is from the site's; none
+        when relative days are read against a dateline's day, already the writer's."""
+        if self.published_at is None or self.published != self.publication:
+            return timedelta(0)
+        assert self.publication is not None
+        return self.published_at.astimezone(zone).date() - self.publication
+
     def publication_day(self) -> date | None:
         """The publication date at the launch site."""
         return self.publication
@@ -313,9 +322,17 @@ class DateResolver:
         return self.published
 
     def _at_site(self, mention: DateMention, zoned: re.Match[str]) -> DateMention:
-        """A day given with a clock time in another zone, as the site's calendar shows it."""
-        if mention.day is None or mention.precision < Precision.RELATIVE:
+        """A day given with a clock time in another zone, as the site's calendar shows it.
+
+        A relative day ("today at 1:17 p.m. EST", "on Tuesday at 9 p.m. ET") is the
+        writer's, counted from publication in the clock's zone, not at the site: a
+        Washington "today" may already be tomorrow in Pyongyang.
+        """
+        if mention.day is None or mention.precision < Precision.VAGUE:
             return mention
+        day = mention.day
+        if mention.precision < Precision.CALENDAR:
+            day += self._writer_shift(ZoneInfo(ZONES[zoned["zone"]]))
         hour = int(zoned["hour"])
         ampm = (zoned["ampm"] or "").replace(".", "").lower()
         if ampm == "pm" and hour < 12:
@@ -325,7 +342,7 @@ class DateResolver:
         if hour > 23:
             return mention
         clock = time(hour, int(zoned["minute"] or 0))
-        instant = datetime.combine(mention.day, clock, ZoneInfo(ZONES[zoned["zone"]]))
+        instant = datetime.combine(day, clock, ZoneInfo(ZONES[zoned["zone"]]))
         local = instant.astimezone(self.zone).date()
         return DateMention(
             mention.start,

@@ -83,6 +83,50 @@ def test_a_report_from_washington_dates_the_launch_in_korea() -> None:
     assert launch.launch_date == date(2025, 10, 28)
 
 
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        # Tuesday 12:00 UTC: Tuesday morning in Washington, Tuesday evening in Pyongyang;
+        # 1:17 p.m. that Tuesday in Washington is early Wednesday in Pyongyang.
+        (
+            "The Pentagon detected a North Korean missile launch today at about 1:17 p.m. EST, "
+            "a spokesman said.",
+            "2025-10-28T12:00:00+00:00",
+            date(2025, 10, 29),
+        ),
+        # Tuesday 16:00 UTC: Tuesday noon in Washington, already Wednesday in Pyongyang;
+        # 10:05 a.m. that Tuesday in Washington is still Tuesday evening there.
+        (
+            "North Korea launched an intercontinental ballistic missile today at 10:05 a.m. ET, "
+            "US officials said.",
+            "2025-10-28T16:00:00+00:00",
+            date(2025, 10, 28),
+        ),
+        # The writer's yesterday is Monday in California; 9 p.m. then is Tuesday in Korea.
+        (
+            "North Korea fired a ballistic missile yesterday at 9 p.m. PT, the US military said.",
+            "2025-10-28T16:00:00+00:00",
+            date(2025, 10, 28),
+        ),
+    ],
+)
+def test_a_writers_relative_day_with_its_clock_is_dated_in_korea(
+    text: str, published: str, expected: date
+) -> None:
+    # "Today" and "yesterday" are the writer's, counted where the clock is, not in Korea.
+    launch = tag_article(article(text, published)).launch
+    assert launch is not None
+    assert launch.launch_date == expected
+
+
+def test_a_relative_day_under_a_dateline_is_already_the_writers() -> None:
+    resolver = DateResolver(
+        datetime(2025, 10, 28, 20, tzinfo=UTC), "Asia/Pyongyang", reference=date(2025, 10, 28)
+    )
+    [mention] = resolver.mentions("on Tuesday at 8 a.m. EST")
+    assert mention.day == date(2025, 10, 28)
+
+
 def test_undated_report_takes_the_publication_day_at_the_site() -> None:
     text = "North Korea fired a short-range ballistic missile toward the East Sea, the JCS said."
     launch = tag_article(article(text, "2025-10-28T20:00:00+00:00")).launch
