@@ -71,7 +71,10 @@ _SAID_BEFORE = re.compile(
     r"(?:" + _SAYING + r"|\baccording to\s+(?:[\w\-.'\u2019]+\s+){1,5}?"
     r"|\b(?:statement|briefing|conference|announcement|interview|address)\s)\s*(?:on\s+)?$"
 )
-_SAID_AFTER = re.compile(r"^(?:\s+(?:it\s+)?|,\s*)" + _SAYING + r"\b")
+_SAID_AFTER = re.compile(r"^\s+(?:it\s+)?" + _SAYING + r"\b")
+""""The ministry on Tuesday said": the day dates the saying. Behind a comma ("fired on
+Tuesday, said the army", "... destroyed" late Wednesday, said a spokesman") the day
+closes the clause that was said, and dates what happened."""
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'/\-]*(?:,\s*[A-Z][\w .'\-]*)?,\s*$")
 """"SEOUL, May 28 (Agency) -": the date a dateline gives is when the story was filed."""
 _DATELINE_AFTER = re.compile(

@@ -65,6 +65,29 @@ def test_the_saying_date_is_marked() -> None:
     assert not happened.is_report_date
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"The missile fired at the town was intercepted and destroyed" late Monday, said a '
+        "coalition spokesman.",
+        "Militants fired two rockets at the border town on Monday, said the army.",
+        "Iran launched a satellite into orbit Monday, reported state television.",
+    ],
+)
+def test_a_day_before_a_comma_and_the_saying_dates_what_was_said(text: str) -> None:
+    [mention] = DateResolver(WEDNESDAY, "Asia/Riyadh").mentions(text)
+    assert mention.day == date(2025, 10, 27)
+    assert not mention.is_report_date
+
+
+def test_the_saying_keeps_its_own_day() -> None:
+    resolver = DateResolver(WEDNESDAY, "Asia/Riyadh")
+    [before] = resolver.mentions("The coalition on Monday said it intercepted a missile.")
+    [after] = resolver.mentions("The coalition said Monday it intercepted a missile.")
+    assert before.is_report_date
+    assert after.is_report_date
+
+
 def test_the_launch_date_prefers_the_launch_over_the_saying() -> None:
     text = (
         "North Korea said on Friday it had test-fired strategic cruise missiles. State media said "
