@@ -165,6 +165,8 @@ def _dated_elsewhere(
                     return reading, mention
     for reading in readings:
         if reading.modality is not None or not reading.about_missile:
+            if reading.modality is None and (dated := _told_day(reading, resolver, taken)):
+                return reading, dated
             continue
         base, text = reading.sentence.start, reading.sentence.text
         for mention in resolver.mentions(text[: launch_limit(reading)], base):
@@ -176,6 +178,38 @@ def _dated_elsewhere(
                 and mention.day not in taken
             ):
                 return reading, mention
+    return None
+
+
+_TOOK_PLACE = re.compile(
+    r"\b(?:the|this|that)\s+(?:[\w\-]+\s+)?(?:incident|attack|launch|test|strike|firing|crash"
+    r"|event)\s+(?:took\s+place|happened|occurred|was\s+(?:carried\s+out|conducted|launched))"
+    r"\s+(?P<rest>.{0,40})",
+    re.IGNORECASE,
+)
+"""A sentence that only dates the event it speaks of ("The incident took place on March
+9, when an object was tracked"): no missile word, but the day is the launch's."""
+
+
+def _told_day(
+    reading: Reading, resolver: DateResolver, taken: frozenset[date]
+) -> DateMention | None:
+    """The recent day a "the incident took place on ..." sentence gives its event."""
+    text = reading.sentence.text
+    told = _TOOK_PLACE.search(text)
+    published = resolver.publication_day()
+    if told is None or published is None:
+        return None
+    start = reading.sentence.start + told.start("rest")
+    for mention in resolver.mentions(told.group("rest"), start):
+        if (
+            mention.day is not None
+            and not mention.is_report_date
+            and mention.precision >= Precision.RELATIVE
+            and 0 <= (published - mention.day).days <= RECENT_DAYS
+            and mention.day not in taken
+        ):
+            return mention
     return None
 
 

@@ -109,3 +109,28 @@ def test_a_day_given_to_another_launch_in_passing_is_not_the_launch_s() -> None:
         "Seoul's military said last Friday's missiles flew about 400 kilometers."
     )
     assert launch_date(text, "2025-11-03T03:00:00+00:00") == date(2025, 11, 3)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pakistan's military on Friday said that India fired a supersonic missile into its "
+        "territory.\nThe incident took place on October 29, when an object was tracked near "
+        "the border, a spokesman said.",
+        "North Korea test-fired a new missile, state media said on Friday.\nThe test was "
+        "conducted on Wednesday at a site near the capital, it said.",
+        "Houthi rebels fired a missile at the port city, the coalition said on Friday.\nThe "
+        "attack happened on Wednesday evening, it said.",
+    ],
+)
+def test_a_sentence_that_only_dates_the_event_gives_the_launch_day(text: str) -> None:
+    # The lead gives only the day of the saying; the day the event "took place" is the launch's.
+    assert launch_date(text) == date(2025, 10, 29)
+
+
+def test_an_old_day_the_event_sentence_gives_is_not_taken() -> None:
+    text = (
+        "North Korea fired a ballistic missile, the military said on Friday.\nA similar "
+        "incident took place on September 1, officials said."
+    )
+    assert launch_date(text) == date(2025, 10, 31)
