@@ -152,10 +152,13 @@ class EventBook:
     def _best(
         self, facts: LaunchFactFields, stated: frozenset[str], elsewhere: frozenset[date]
     ) -> _Entry | None:
-        """The open event a report agrees with best and enough; on a tie the first reported.
+        """The open event a report agrees with best and enough; on a tie the one dated
+        nearest the report (a report without a stated date speaks of the latest launch
+        more likely than of one days before), then the first reported.
         `elsewhere` are the days of the other launches the report names."""
         return self._best_of(
-            lambda entry: agreement(entry.event, facts, stated, entry.countries, elsewhere)
+            lambda entry: agreement(entry.event, facts, stated, entry.countries, elsewhere),
+            lambda entry: _days_apart(entry.event.launch_date, facts.launch_date),
         )
 
     def _best_match(self, joined: _Entry) -> _Entry | None:
@@ -171,15 +174,22 @@ class EventBook:
 
         return self._best_of(score)
 
-    def _best_of(self, score_of: Callable[[_Entry], int | None]) -> _Entry | None:
-        best: tuple[int, _Entry] | None = None
+    def _best_of(
+        self,
+        score_of: Callable[[_Entry], int | None],
+        distance: Callable[[_Entry], int] = lambda entry: 0,
+    ) -> _Entry | None:
+        best: tuple[int, int, _Entry] | None = None
         for entry in self._entries.values():
             if not entry.open:
                 continue
             score = score_of(entry)
-            if score is not None and score >= JOIN and (best is None or score > best[0]):
-                best = (score, entry)
-        return best[1] if best else None
+            if score is None or score < JOIN:
+                continue
+            key = (score, -distance(entry))
+            if best is None or key > best[:2]:
+                best = (*key, entry)
+        return best[2] if best else None
 
     def _create(
         self,
@@ -290,6 +300,13 @@ def _dated(
         return facts, stated
     published = report.published_at.date()
     return msgspec.structs.replace(facts, launch_date=published), stated - {"launch_date"}
+
+
+def _days_apart(one: date | None, other: date | None) -> int:
+    """Days between two launch dates; an unknown one is as far as any."""
+    if one is None or other is None:
+        return 0
+    return abs((one - other).days)
 
 
 def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:

@@ -176,9 +176,19 @@ def _dated_elsewhere(
                 and mention.precision == Precision.CALENDAR
                 and 0 <= (published - mention.day).days <= RECENT_DAYS
                 and mention.day not in taken
+                and not _EARLIER_EVENT.search(text, 0, mention.start - base)
             ):
                 return reading, mention
     return None
+
+
+_EARLIER_EVENT = re.compile(
+    r"\b(?:days?|weeks?|a\s+week|shortly|soon)\s+(?:after|since|following)\b"
+    r"|\b(?:retaliat\w*|revenge|avenge\w*|in\s+response\s+to)\b",
+    re.IGNORECASE,
+)
+"""A day told after "comes days after" or "in revenge for" is the earlier event's (the
+strike being avenged), not the launch's."""
 
 
 _TOOK_PLACE = re.compile(

@@ -213,3 +213,21 @@ def test_a_report_without_any_date_is_matched_by_its_publication_day() -> None:
     assert book.add(undated, LATER).alerts == []
     assert book.events[0].report_count == 2
     assert book.events[0].launch_date == DAY
+
+
+def test_a_weak_report_on_a_tie_joins_the_event_dated_nearest() -> None:
+    # A satellite launch five days before, then a missile launch on the report's day: the
+    # undated report agrees with both on the country only, and speaks of the latest.
+    book = _events(
+        (
+            "https://a.example/1",
+            {"kind": MissileType.SPACE_LAUNCH, "day": date(2025, 10, 23), "stated": EVERYTHING},
+        ),
+        ("https://b.example/2", {"kind": BALLISTIC, "stated": EVERYTHING}),
+    )
+    weak = report("https://c.example/3", kind=MissileType.UNKNOWN, day=DAY, stated=("country",))
+    book.add(weak, LATER)
+    holding = book.event_for(weak)
+    assert holding is not None
+    assert holding.launch_date == DAY
+    assert len(book.events) == 2

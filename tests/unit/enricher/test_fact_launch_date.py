@@ -134,3 +134,18 @@ def test_an_old_day_the_event_sentence_gives_is_not_taken() -> None:
         "incident took place on September 1, officials said."
     )
     assert launch_date(text) == date(2025, 10, 31)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Iran's Revolutionary Guard said it fired ten missiles at the northern city.\nThe "
+        "attack comes days after two of its members were killed in a missile attack near the "
+        "capital on October 24.",
+        "Houthi rebels fired a ballistic missile at the port, the coalition said.\nThe rebels "
+        "called the missile strike revenge for an air raid on their stronghold on October 24.",
+    ],
+)
+def test_the_day_of_the_event_avenged_does_not_date_the_launch(text: str) -> None:
+    # Nothing dates the launch: it takes the publication day, not the day avenged.
+    assert launch_date(text) == date(2025, 10, 31)
