@@ -48,9 +48,9 @@ test: install tools
 	$(BIN)/pytest
 
 # The edit-run loop: unit and behaviour tests on the in-memory transport only, no
-# broker, no kcat. `make test` stays what CI runs.
+# broker, no kcat, spread over the cores (pytest-xdist). `make test` stays what CI runs.
 test-fast: install
-	$(BIN)/pytest tests/unit tests/behaviour -m "not kafka" -q
+	$(BIN)/pytest tests/unit tests/behaviour -m "not kafka" -q -n auto
 
 check: install interpreter audit
 	$(BIN)/ruff check .
