@@ -35,6 +35,9 @@ _OUTCOME = re.compile(r"\b(?:achiev\w*|intercept\w*|hit|destroy\w*|reach\w*|enga
 
 def tests_interceptor(text: str) -> bool:
     """The sentence tells an interceptor test."""
+    lowered = text.lower()
+    if "intercept" not in lowered and "anti" not in lowered and "defen" not in lowered:
+        return False  # the words every interception test names; most sentences lack them
     return INTERCEPTOR_TEST.search(text) is not None
 
 

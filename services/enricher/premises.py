@@ -22,6 +22,7 @@ import re
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from services.enricher import cues
 from services.enricher.dates import Precision
 from services.enricher.gazetteer import Weapon
 
@@ -204,11 +205,21 @@ def space_fall(story: Story) -> bool:
     atmosphere off Japan") keeps the story a launch report, and so does a named missile.
     """
     top = _top(story)
-    if not any(SPACE_FALL.search(r.sentence.text) for r in top):
+    if any(_told_as_news(r) and not _told_as_fall(r) for r in top):
         return False
     if story.primary is not None and names_missile(story.primary):
         return False
-    return not any(_told_as_news(r) and not _told_as_fall(r) for r in top)
+    return any(_falls_from_space(r.sentence.text) for r in top)
+
+
+_SPACE_FALL_STEMS = ("re-ent", "reent", "debris", "junk", "orbit", "uncontrolled", "earth", "space",
+                     "stage", "bod")  # fmt: skip
+"""One of these is in every `SPACE_FALL` match (lower-cased): a sentence without them is
+not searched."""
+
+
+def _falls_from_space(text: str) -> bool:
+    return cues.has_any(text.lower(), _SPACE_FALL_STEMS) and bool(SPACE_FALL.search(text))
 
 
 def _told_as_fall(reading: Reading) -> bool:
