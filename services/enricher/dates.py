@@ -85,6 +85,11 @@ _BACKGROUND_BEFORE = re.compile(
     r"\b(?:since|until|till|prior to)\s+(?:the\s+)?(?:early\s+|late\s+|mid-?)?$", re.IGNORECASE
 )
 """"The first launch since Nov. 9": a day the sentence measures from, not its own."""
+_DEADLINE_AFTER = re.compile(
+    r"\s*(?:year-end\s+)?(?:deadline|ultimatum|cut-?off|target\s+date)s?\b", re.IGNORECASE
+)
+""""The Dec. 31 deadline": a day named as a deadline is set for later; it dates no launch,
+and makes no story look back to last year."""
 _WEEKDAY_SPAN = re.compile(
     r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s*(?:-|\u2013|/|to|into)\s*"
     r"(?=(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
@@ -196,6 +201,8 @@ class DateResolver:
                 )
             )
             background = bool(_BACKGROUND_BEFORE.search(before))
+            if _DEADLINE_AFTER.match(text, end):
+                day = None  # a day set for later, neither the launch's nor a past one
             found.append(
                 DateMention(
                     offset + start, offset + end, match.group(), day, precision, report, background

@@ -149,3 +149,17 @@ def test_an_old_day_the_event_sentence_gives_is_not_taken() -> None:
 def test_the_day_of_the_event_avenged_does_not_date_the_launch(text: str) -> None:
     # Nothing dates the launch: it takes the publication day, not the day avenged.
     assert launch_date(text) == date(2025, 10, 31)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "As the clock runs out on the Dec. 31 deadline, North Korea fired two short-range "
+        "projectiles into the sea, Seoul said.",
+        "North Korea fired a ballistic missile ahead of its December 31 year-end deadline for "
+        "talks, the military said.",
+    ],
+)
+def test_a_deadline_day_does_not_date_the_launch(text: str) -> None:
+    # Nothing else dates the launch: it takes the publication day.
+    assert launch_date(text) == date(2025, 10, 31)
