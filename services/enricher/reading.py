@@ -250,6 +250,9 @@ def _trigger_statuses(
         is_verb = trigger.re is cues.STRIKE or bool(cues.VERB_TRIGGER.fullmatch(word))
         if is_verb and word.endswith("s") and cues.NOUN_BEFORE.search(prefix):
             is_verb = False  # "missile launches", "including practice launches"
+        if not is_verb and _SCHEDULED_AFTER.match(text, trigger.end()):
+            planned += 1  # "the launch of the ICBM ... is scheduled for a window"
+            continue
         dated = bool(
             cues.DATED_LAUNCH.search(prefix)
             or cues.AFTER_NOUN.search(prefix)
@@ -258,6 +261,15 @@ def _trigger_statuses(
         if realis is None and (is_verb or anchored or dated):
             realis, by_verb = trigger.start(), is_verb
     return realis, planned, negated, by_verb
+
+
+_SCHEDULED_AFTER = re.compile(
+    r"[^.;:]{0,140}?\b(?:is|are)\s+(?:now\s+|still\s+)?(?:scheduled|set|planned|slated|due"
+    r"|expected)\s+(?:for|to|between|on|at|in)\b",
+    re.IGNORECASE,
+)
+"""A launch noun whose own verb sets it for later ("the launch of the ICBM, a component of
+the deterrent, is scheduled for a window between midnight and 6 a.m."): a plan."""
 
 
 def _historical(text: str) -> bool:

@@ -64,6 +64,9 @@ _ABBREVIATIONS = frozenset(
 )
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"\u201d\u2019']?\s+(?=[\"\u201c\u2018']?[A-Z0-9])")
 _LINE = re.compile(r"[^\n]+")
+_OPENS_SENTENCE = re.compile(r"(?:The|It|Its|This|That|These|They|He|She|We|A|An|In|On)\s")
+"""A word that opens a sentence, after a clock's "a.m." or "p.m." ("between midnight and 6
+a.m. The test was announced ..."): the abbreviation ended the sentence too."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,10 @@ def split_sentences(text: str) -> list[Sentence]:
         for boundary in _BOUNDARY.finditer(text, begin, line.end()):
             before = text[cursor : boundary.start()].rsplit(None, 1)
             last_word = before[-1].rstrip(".!?").lower() if before else ""
-            if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
+            abbreviated = last_word in _ABBREVIATIONS or (
+                len(last_word) == 1 and last_word.isalpha()
+            )
+            if abbreviated and not _OPENS_SENTENCE.match(text, boundary.end()):
                 continue
             _append(sentences, text, cursor, boundary.start())
             cursor = boundary.end()

@@ -153,6 +153,21 @@ DISTRACTORS = {
         "imagery.\nA launch could come within days, officials said.",
         Modality.PLANNED,
     ),
+    "test-window-announced": (
+        "ICBM test planned at coastal base",
+        "The base is scheduled to host an operational test launch of an unarmed Minuteman III "
+        "intercontinental ballistic missile early on Friday.\nThe launch of the Air Force "
+        "ICBM, which is a component of the nuclear deterrent, is scheduled for a window "
+        "between 12:01 and 6:01 a.m. The test was announced Thursday morning by the wing.",
+        Modality.PLANNED,
+    ),
+    "launch-noun-set-for-later": (
+        "Rocket launch from island site",
+        "The launch of the country's new solid-fuel missile, the first from the island site, "
+        "is set for next week, officials said on Thursday.\nThe missile was shown to "
+        "reporters at the site.",
+        Modality.PLANNED,
+    ),
 }
 
 
