@@ -89,6 +89,20 @@ DISTRACTORS = {
         "the Long March family this year.",
         Modality.CIVIL_SPACE,
     ),
+    "unnamed-rocket-company": (
+        "Scottish rocket firm's suborbital rocket reaches space",
+        "A Scottish rocket firm launched its suborbital rocket from a mobile launch site in "
+        "the north of the country on Tuesday, the company said.\nThe rocket reached an "
+        "altitude of 100 km.",
+        Modality.CIVIL_SPACE,
+    ),
+    "space-startup-awaits-licence": (
+        "British space startup asks for licence for first launch",
+        "A British space startup on Wednesday asked the government to grant the licence for "
+        "its first rocket launch from Iceland, delayed since last year.\nThe rocket has been "
+        "fully tested and is ready.",
+        Modality.CIVIL_SPACE,
+    ),
     "scheduled-test": (
         "Air Force schedules Minuteman III test launch for next week",
         "The US Air Force will test-launch an unarmed Minuteman III intercontinental "
