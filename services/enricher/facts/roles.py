@@ -40,12 +40,15 @@ _OWN_STATEMENT = re.compile(
 "confirmed that on Friday tested")."""
 
 TARGETED = re.compile(
-    r"\b(?:at|on|against|toward|towards|into|over|targeting|targeted|hit|struck)\s+(?!by\b)"
-    r"(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)(?:the\s+)?"
-    r"(?:(?!that\b|which\b|who\b)[\w\-]+,?\s+){0,3}$",
+    r"\b(?:at|on|against|toward|towards|into|over|around|surrounding|encircling|targeting"
+    r"|targeted|hit|struck)\s+(?!by\b)"
+    r"(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d)(?:the\s+)?"
+    r"(?:(?!that\b|which\b|who\b|on\b)[\w\-]+,?\s+){0,3}$",
     _I,
 )
-"""A state named where the missiles went ("at Kyiv, Ukraine"): the target."""
+"""A state named where the missiles went ("at Kyiv, Ukraine"), or where the drills that
+fired them were held ("drills around Taiwan"): the target."""
 
 _SPONSOR_AFTER = re.compile(
     r"^[\-\u2010\u2011\s]*(?:backed|supported|sponsored|aligned|allied|funded|armed|made)\b", _I

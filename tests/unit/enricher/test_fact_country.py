@@ -161,3 +161,16 @@ def test_a_launch_whose_only_state_is_a_speakers_name_has_no_launcher() -> None:
         )
     )
     assert not report.is_launch_report
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In its largest-ever military drills around Taiwan on March 5, China fired ballistic "
+        "missiles into the waters off the island, the defence ministry said.",
+        "Fighter jets flew drills around Taiwan on Thursday as China launched 11 ballistic "
+        "missiles, Taipei said.",
+    ],
+)
+def test_the_state_the_drills_surround_is_not_the_launcher(text: str) -> None:
+    assert country(text) == "CN"
