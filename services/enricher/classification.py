@@ -144,9 +144,28 @@ def _aftermath(story: Story) -> bool:
         return False
     launch = primary.best_day()
     if launch is None or launch.day is None:
+        if _owned_day_is_recent(story):
+            return False  # "Sunday's attack", on Sunday: the launch is today's news
         return bool(cues.EARLIER_DAYS.search(primary.sentence.text))
     news = [m.day for m in lede[-1].dates if m.day and m.precision >= Precision.RELATIVE]
     return bool(news) and news[0] > launch.day
+
+
+def _owned_day_is_recent(story: Story) -> bool:
+    """A day that owns the launch ("Sunday's attack") dates it at or just before
+    publication: a story that tells no day in its launch sentence is then today's news."""
+    published = story.published
+    if published is None:
+        return False
+    for reading in story.readings:
+        owned = cues.POSSESSIVE_DAY.search(reading.sentence.text)
+        if owned is None:
+            continue
+        for mention in reading.dates:
+            inside = owned.start() <= mention.start - reading.sentence.start < owned.end()
+            if inside and mention.day is not None and 0 <= (published - mention.day).days <= 1:
+                return True
+    return False
 
 
 def headline_and_lede(readings: list[Reading]) -> list[Reading]:

@@ -271,6 +271,23 @@ REPORTS = {
         "the army's spokesman said.",
         None,
     ),
+    "day-owned-by-the-attack": (
+        "Iran claims missile barrage near consulate in Iraq",
+        "Iran's Revolutionary Guard said it attacked a spy centre in the northern city in "
+        "retaliation for a strike in Syria.\nThe Guard's statement gave no details.\nIran "
+        "claimed responsibility for a missile barrage that struck near the consulate, saying "
+        "it was retaliation for a strike earlier this week.\nNo injuries were reported in "
+        "Thursday's attack on the city, officials said.",
+        None,
+    ),
+    "yesterday-owns-the-salvo": (
+        "Houthis say they fired on base",
+        "Yemen's Houthis said they had targeted the air base in retaliation for a raid.\nThe "
+        "Houthis claimed responsibility for a rocket barrage that struck near the base, saying it "
+        "was revenge for a strike earlier in the week.\nYesterday's salvo caused no "
+        "casualties, the base said.",
+        None,
+    ),
     "cause-in-the-lede": (
         "Japan tells residents to shelter after North Korea missile launch",
         "Japan told residents of three prefectures to take shelter on Wednesday morning "
