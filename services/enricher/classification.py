@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from schemas import Modality
-from services.enricher import cues, premises
+from services.enricher import cues, frame_cues, premises
 from services.enricher.dates import Precision
 from services.enricher.interception import tests_interceptor
 from services.enricher.reading import HISTORY_DAYS, Reading
@@ -74,20 +74,20 @@ def _ground_test(story: Story) -> bool:
     if not any(_ground_test_told(r.sentence.text) for r in told):
         return False
     flying = [story.primary] if story.primary is not None else []
-    return not any(cues.FLIGHT.search(r.sentence.text) for r in flying)
+    return not any(frame_cues.FLIGHT.search(r.sentence.text) for r in flying)
 
 
 def _ground_test_told(text: str) -> bool:
     """A ground test the sentence says took place: not "there have been no engine tests"."""
     return any(
         not cues.NEGATED.search(text[max(0, m.start() - 80) : m.start()])
-        for m in cues.GROUND_TEST.finditer(text)
+        for m in frame_cues.GROUND_TEST.finditer(text)
     )
 
 
 def _contested(story: Story) -> bool:
     """The launch a claim speaks of is contradicted at the top ("claim bogus")."""
-    return any(cues.CONTESTED.search(r.sentence.text) for r in story.top)
+    return any(frame_cues.CONTESTED.search(r.sentence.text) for r in story.top)
 
 
 def _reaction(story: Story) -> bool:
@@ -104,9 +104,11 @@ def _led_by_reaction(story: Story) -> bool:
     """
     if not any(_leads_with_reaction(r) for r in story.leads):
         return False
-    reacting = [r for r in story.readings if cues.REACTION.search(r.sentence.text)]
+    reacting = [r for r in story.readings if frame_cues.REACTION.search(r.sentence.text)]
     told = [
-        r for r in story.readings if r.is_candidate and not cues.REACTION.search(r.sentence.text)
+        r
+        for r in story.readings
+        if r.is_candidate and not frame_cues.REACTION.search(r.sentence.text)
     ]
     launched = any(r.realis_at is not None for r in story.readings)
     return launched and len(reacting) >= REACTING_SENTENCES and len(told) <= RECAP_SENTENCES
@@ -114,7 +116,7 @@ def _led_by_reaction(story: Story) -> bool:
 
 def _leads_with_reaction(reading: Reading) -> bool:
     """A reaction before any launch the sentence states ("the Council condemned the test")."""
-    cue = cues.REACTION.search(reading.sentence.text)
+    cue = frame_cues.REACTION.search(reading.sentence.text)
     if cue is None:
         return False
     realis = reading.realis_at - reading.sentence.start if reading.realis_at is not None else None
@@ -138,7 +140,9 @@ def _aftermath(story: Story) -> bool:
     if not lede or primary in top or any(r.is_candidate or _firm_reason(r) for r in top):
         return False  # the top states the launch, or its own reason (a denial, a plan)
     told = [
-        r for r in story.readings if r.is_candidate and not cues.REACTION.search(r.sentence.text)
+        r
+        for r in story.readings
+        if r.is_candidate and not frame_cues.REACTION.search(r.sentence.text)
     ]
     if len(told) > RECAP_SENTENCES:
         return False
@@ -146,7 +150,7 @@ def _aftermath(story: Story) -> bool:
     if launch is None or launch.day is None:
         if _owned_day_is_recent(story):
             return False  # "Sunday's attack", on Sunday: the launch is today's news
-        return bool(cues.EARLIER_DAYS.search(primary.sentence.text))
+        return bool(frame_cues.EARLIER_DAYS.search(primary.sentence.text))
     news = [m.day for m in lede[-1].dates if m.day and m.precision >= Precision.RELATIVE]
     return bool(news) and news[0] > launch.day
 
@@ -158,7 +162,7 @@ def _owned_day_is_recent(story: Story) -> bool:
     if published is None:
         return False
     for reading in story.readings:
-        owned = cues.POSSESSIVE_DAY.search(reading.sentence.text)
+        owned = frame_cues.POSSESSIVE_DAY.search(reading.sentence.text)
         if owned is None:
             continue
         for mention in reading.dates:
@@ -202,7 +206,7 @@ def _disclosed_late(story: Story, primary: Reading, published: date) -> bool:
     past = [r for r in told if r.modality is Modality.HISTORICAL]
     if told and told[0] in past:
         return True  # the body's first launch is an old one
-    return any(cues.SAME_LAUNCH_REFERENCE.match(r.sentence.text) for r in past)
+    return any(frame_cues.SAME_LAUNCH_REFERENCE.match(r.sentence.text) for r in past)
 
 
 def _own_days(reading: Reading) -> list[date]:
@@ -214,7 +218,9 @@ def _own_days(reading: Reading) -> list[date]:
         if m.day is not None
         and m.precision >= Precision.VAGUE
         and not m.is_report_date
-        and not cues.REPORT_DAY_BEFORE.search(text[max(0, m.start - base - 40) : m.start - base])
+        and not frame_cues.REPORT_DAY_BEFORE.search(
+            text[max(0, m.start - base - 40) : m.start - base]
+        )
     ]
 
 
@@ -267,7 +273,7 @@ def looks_back(readings: list[Reading], primary: Reading, published: date) -> bo
     for reading in readings:
         if reading.modality is not None and reading is not primary:
             continue
-        if cues.POSSESSIVE_DAY.search(reading.sentence.text):
+        if frame_cues.POSSESSIVE_DAY.search(reading.sentence.text):
             return False
         if reading is not primary and not (reading.is_candidate or reading.about_missile):
             continue
@@ -280,9 +286,9 @@ def looks_back(readings: list[Reading], primary: Reading, published: date) -> bo
             ):
                 return False
     lead = [r for r in readings if _in_lead(r)]
-    if any(cues.PAST_FRAME.search(r.sentence.text) for r in lead):
+    if any(frame_cues.PAST_FRAME.search(r.sentence.text) for r in lead):
         return True
-    if primary in lead and cues.NEWS_TENSE.search(primary.sentence.text):
+    if primary in lead and frame_cues.NEWS_TENSE.search(primary.sentence.text):
         return False  # "North Korea has fired...": news told without its day
     scope = [*lead, primary]
     past_year = any(
@@ -298,7 +304,9 @@ def looks_back(readings: list[Reading], primary: Reading, published: date) -> bo
         for r in scope
         for m in r.dates
     )
-    return past_year or old_day or any(cues.PAST_FRAME.search(r.sentence.text) for r in readings)
+    return (
+        past_year or old_day or any(frame_cues.PAST_FRAME.search(r.sentence.text) for r in readings)
+    )
 
 
 def _in_lead(reading: Reading) -> bool:

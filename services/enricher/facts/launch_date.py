@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from schemas import Span
-from services.enricher import cues
+from services.enricher import cues, frame_cues
 from services.enricher.dates import DateMention, DateResolver, Precision
 from services.enricher.facts.context import Fact, FactContext, launch_limit, other_class, span
 from services.enricher.facts.mentions import extract_mentions
@@ -152,7 +152,7 @@ def _dated_elsewhere(
     readings = [r for r in readings if _same_kind(r, kind)]
     for reading in readings:
         base, text = reading.sentence.start, reading.sentence.text
-        owned = cues.POSSESSIVE_DAY.search(text)
+        owned = frame_cues.POSSESSIVE_DAY.search(text)
         if owned and reading.passing_at is None:
             for mention in resolver.mentions(
                 text[owned.start() : owned.end()], base + owned.start()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from services.enricher import cues
+from services.enricher import people_cues
 from services.enricher.facts.context import Evidence, Fact, FactContext, event_part
 from services.enricher.facts.people import (
     known_people,
@@ -55,7 +55,9 @@ def extract(context: FactContext) -> Fact[tuple[str, ...]] | None:
     names = _Names()
     for reading in context.event:
         text = reading.sentence.text
-        if not (cues.PRESENCE.search(text) and (reading.launch_language or reading.about_missile)):
+        if not (
+            people_cues.PRESENCE.search(text) and (reading.launch_language or reading.about_missile)
+        ):
             continue
         for found in reading.founds:
             entry = found.entry

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from schemas import EntityKind
-from services.enricher import cues
+from services.enricher import people_cues
 from services.enricher.gazetteer import Found, Official
 from services.enricher.recognition import Reading
 
@@ -46,7 +46,7 @@ def known_people(readings: list[Reading]) -> dict[str, str]:
         ]
         full += [
             m["name"]
-            for m in cues.TITLED_NAME.finditer(text)
+            for m in people_cues.TITLED_NAME.finditer(text)
             if not _RELATIVE_BEFORE.search(text[: m.start("name")])
         ]
         for name in full:
@@ -58,14 +58,14 @@ def known_people(readings: list[Reading]) -> dict[str, str]:
 
 _RELATIVE_BEFORE = re.compile(r"\b(?:daughter|sister|wife|son|brother)\s*$", re.IGNORECASE)
 _SURNAME = re.compile(r"(?<![\w\-])[A-Z][a-z]+(?![\w\-])")
-_TITLE_TAIL = re.compile(r"(?:\s*(?:his|her|the)?\s*" + cues.TITLE + r")\s*$")
+_TITLE_TAIL = re.compile(r"(?:\s*(?:his|her|the)?\s*" + people_cues.TITLE + r")\s*$")
 _LIST_LINK = re.compile(
     r"^(?:,\s*|\s+and\s+|,\s+and\s+|\s+as\s+well\s+as\s+)(?:(?:his|her|the)\s+)?"
-    r"(?:" + cues.TITLE + r")?\s*$"
+    r"(?:" + people_cues.TITLE + r")?\s*$"
 )
 _ACCOMPANYING = re.compile(
     r"(?:(?<=\bby )|(?<=presence of )|(?<=, )|(?<= and )|(?<=including ))"
-    r"(?P<name>" + cues.PERSON_NAME + r")\b"
+    r"(?P<name>" + people_cues.PERSON_NAME + r")\b"
 )
 """A capitalised run that may be a name in a list; kept only where a presence
 construction claims it."""
@@ -107,15 +107,19 @@ def present_people(reading: Reading, known: dict[str, str]) -> list[Person]:
         first, last = group[0], group[-1]
         prefix = text[max(0, first.start - base - 90) : first.start - base]
         prefix = _TITLE_TAIL.sub("", prefix)
-        if cues.SPOKESPERSON_BEFORE.search(prefix) or cues.UNSAID_PRESENCE_BEFORE.search(prefix):
+        if people_cues.SPOKESPERSON_BEFORE.search(
+            prefix
+        ) or people_cues.UNSAID_PRESENCE_BEFORE.search(prefix):
             continue
         after = text[last.end - base : last.end - base + 140]
-        together = bool(cues.PRESENT_BEFORE.search(prefix) or cues.PRESENT_AFTER.match(after))
+        together = bool(
+            people_cues.PRESENT_BEFORE.search(prefix) or people_cues.PRESENT_AFTER.match(after)
+        )
         for person in group:
             own_after = text[person.end - base : person.end - base + 140]
-            if cues.NOT_PRESENT_AFTER.match(own_after):
+            if people_cues.NOT_PRESENT_AFTER.match(own_after):
                 continue
-            if together or cues.PRESENT_AFTER.match(own_after):
+            if together or people_cues.PRESENT_AFTER.match(own_after):
                 chosen.append(person)
     return chosen
 
@@ -132,19 +136,23 @@ def _people(reading: Reading, known: dict[str, str]) -> list[Person]:
             )
 
     def generic(start: int, end: int, name: str) -> None:
-        if any(s < end and start < e for s, e in others) or cues.NOT_A_PERSON_WORD.search(name):
+        if any(s < end and start < e for s, e in others) or people_cues.NOT_A_PERSON_WORD.search(
+            name
+        ):
             return
         if any(p.start <= start < p.end or start <= p.start < end for p in people.values()):
             return
         people[start] = Person(start, end, name, " ".join(name.split()), None)
 
-    for match in cues.TITLED_NAME.finditer(text):
+    for match in people_cues.TITLED_NAME.finditer(text):
         generic(base + match.start("name"), base + match.end("name"), match["name"])
     for match in _ACCOMPANYING.finditer(text):
         generic(base + match.start("name"), base + match.end("name"), match["name"])
     for match in _SURNAME.finditer(text):
         name = known.get(match.group())
-        if name is None or not cues.PRESENT_AFTER.match(text[match.end() : match.end() + 140]):
+        if name is None or not people_cues.PRESENT_AFTER.match(
+            text[match.end() : match.end() + 140]
+        ):
             continue
         start, end = base + match.start(), base + match.end()
         if any(p.start <= start < p.end for p in people.values()):
@@ -158,9 +166,9 @@ def speaks(reading: Reading, start: int, end: int) -> bool:
     base, text = reading.sentence.start, reading.sentence.text
     prefix = _TITLE_TAIL.sub("", text[max(0, start - base - 90) : start - base])
     return bool(
-        cues.SPOKESPERSON_BEFORE.search(prefix)
-        or cues.UNSAID_PRESENCE_BEFORE.search(prefix)
-        or cues.NOT_PRESENT_AFTER.match(text[end - base : end - base + 140])
+        people_cues.SPOKESPERSON_BEFORE.search(prefix)
+        or people_cues.UNSAID_PRESENCE_BEFORE.search(prefix)
+        or people_cues.NOT_PRESENT_AFTER.match(text[end - base : end - base + 140])
     )
 
 
@@ -172,8 +180,8 @@ def present(reading: Reading, found: Found) -> bool:
     """
     base, text = reading.sentence.start, reading.sentence.text
     at = found.start - base
-    presence = list(cues.PRESENCE.finditer(text))
-    remote = list(cues.REMOTE.finditer(text))
+    presence = list(people_cues.PRESENCE.finditer(text))
+    remote = list(people_cues.REMOTE.finditer(text))
     if not remote:
         return bool(presence)
     if not presence:

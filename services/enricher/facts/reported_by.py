@@ -10,7 +10,7 @@ stands for the launching state's ministry.
 from __future__ import annotations
 
 from schemas import EntityKind
-from services.enricher import cues
+from services.enricher import people_cues
 from services.enricher.facts.context import Evidence, Fact, FactContext, event_part
 from services.enricher.gazetteer import Agency, Gazetteer
 from services.enricher.recognition import Reading
@@ -45,7 +45,7 @@ def extract(context: FactContext) -> Fact[tuple[str, ...]] | None:
         if ministry is None:
             continue
         base, text = reading.sentence.start, reading.sentence.text
-        for match in cues.GENERIC_MINISTRY.finditer(text):
+        for match in people_cues.GENERIC_MINISTRY.finditer(text):
             start, end = base + match.start(), base + match.end()
             if _attributed(reading, start, end) and ministry not in names:
                 names.append(ministry)
@@ -58,7 +58,9 @@ def _attributed(reading: Reading, start: int, end: int) -> bool:
     base, text = reading.sentence.start, reading.sentence.text
     after = text[end - base : end - base + 80]
     before = text[max(0, start - base - 60) : start - base]
-    return bool(cues.ATTRIBUTED_AFTER.match(after) or cues.ATTRIBUTED_BEFORE.search(before))
+    return bool(
+        people_cues.ATTRIBUTED_AFTER.match(after) or people_cues.ATTRIBUTED_BEFORE.search(before)
+    )
 
 
 def _own_ministry(country: str | None, gazetteer: Gazetteer) -> str | None:
