@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import IntEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -369,8 +369,3 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
-
-
-def local_day(instant: datetime, timezone: str | None) -> date:
-    """The calendar date of `instant` in `timezone` (UTC when unknown)."""
-    return instant.astimezone(ZoneInfo(timezone) if timezone else UTC).date()
