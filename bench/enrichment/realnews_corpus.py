@@ -81,8 +81,12 @@ LABELLED_FACTS: tuple[str, ...] = tuple(n for n in SCALAR_FACTS if n in Truth.__
 
 
 class CachedText(msgspec.Struct, frozen=True):
+    """An extra record's words as its page gives them: kept in the git-ignored cache,
+    because they are others' writing; the repository holds only labels and URLs."""
+
     id: str
     text: str
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -181,7 +185,7 @@ def load_material(
     shared = _decode(corpus, Record)
     extra = _decode(extra_labels, Record) if extra_labels.is_file() else []
     cached = _decode(texts, CachedText) if texts.is_file() else []
-    by_id = {row.id: row.text for row in cached}
+    by_id = {row.id: row for row in cached}
     seen: set[str] = set()
     records: list[Record] = []
     for source, rows in ((corpus, shared), (extra_labels, extra)):
@@ -194,7 +198,8 @@ def load_material(
             _check(row, where)
             seen.add(row.id)
             if row.text is None and row.id in by_id:
-                row = msgspec.structs.replace(row, text=by_id[row.id])
+                found = by_id[row.id]
+                row = msgspec.structs.replace(row, text=found.text, title=row.title or found.title)
             records.append(row)
     return Material(
         records=records,
