@@ -107,8 +107,12 @@ class InMemoryBroker:
         return [record for partition in self._log(topic) for record in partition]
 
     async def wait_for_append(self, timeout_s: float) -> None:
+        # `asyncio.timeout`, not `wait_for`: on Python 3.11 `wait_for` drops a
+        # cancellation that arrives as the event is set, and a reader that
+        # follows a topic would then never stop.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._appended.wait(), timeout_s)
+            async with asyncio.timeout(timeout_s):
+                await self._appended.wait()
 
     # -- groups and offsets ---------------------------------------------------------
     def committed(self, group_id: str, tp: TopicPartition) -> int | None:
