@@ -218,7 +218,7 @@ class Callback:
             kind="verified",
             topic=topic,
             received_at=now,
-            lease_s=int(lease) if lease.isdigit() and int(lease) > 0 else None,
+            lease_s=int(lease) if lease.isascii() and lease.isdigit() and int(lease) > 0 else None,
         )
         if not await self._publish(event):
             return PlainTextResponse("try again\n", 503)

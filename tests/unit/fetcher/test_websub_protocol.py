@@ -231,6 +231,19 @@ async def test_only_the_asked_for_intent_is_confirmed(
 
 
 @pytest.mark.asyncio
+async def test_a_lease_that_is_not_a_plain_number_is_no_lease(
+    callback: tuple[Callback, InMemoryTransport],
+) -> None:
+    opened, transport = callback
+    async with client(opened) as http:
+        query = {"hub.mode": "subscribe", "hub.topic": FEED, "hub.challenge": "c-9"}
+        answer = await http.get(f"/websub/{FEED_ID}", params=query | {"hub.lease_seconds": "²"})
+    assert (answer.status_code, answer.text) == (200, "c-9")
+    (verified,) = await events(transport)
+    assert verified.lease_s is None
+
+
+@pytest.mark.asyncio
 async def test_deliveries_must_be_signed_with_the_subscriptions_secret(
     callback: tuple[Callback, InMemoryTransport],
 ) -> None:
