@@ -319,14 +319,16 @@ class WebSubOwner:
         )
         next_sub = rules.applied(sub, event, offset, now, self._settings.websub_lease_s)
         messages: list[Message] = []
+        leads = 0
         next_state = state
         if event.kind == "content" and event.topic == sub.topic:
             result = await push_result(
                 event, state, parse=self._parse, settings=self._settings, now=now
             )
             if result is not None:
-                leads, next_state = leads_for(result, feed, now)
-                messages += leads
+                found, next_state = leads_for(result, feed, now)
+                messages += found
+                leads = len(found)
                 metrics.NEW_ENTRIES.inc(len(result.entries))
         next_state = rules.slower(next_state, next_sub, self._settings, now, self._rng)
         if next_state is not state:
@@ -337,8 +339,8 @@ class WebSubOwner:
             await view.write(partition, [*messages, next_sub])
             self._states[feed.feed_id] = next_state
             self.subs[feed.feed_id] = next_sub
-            if messages:
-                log.info("WebSub delivery for %s: %d new entries", feed.url, len(messages) - 1)
+            if leads:
+                log.info("WebSub delivery for %s: %d new entries", feed.url, leads)
 
 
 def _owner(
