@@ -9,7 +9,7 @@ value means "no filter", which is what an untouched form field sends.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
@@ -83,8 +83,7 @@ class EventQuery:
 
     def link(self, path: str, offset: int) -> str:
         """`path` with these filters at another offset (a pager link)."""
-        moved = replace(self, offset=offset)
-        params = {**moved.filters(), "offset": str(offset), "limit": str(self.limit)}
+        params = {**self.filters(), "offset": str(offset), "limit": str(self.limit)}
         return f"{path}?{urlencode(params)}"
 
     def next_link(self, path: str, total: int) -> str | None:
