@@ -215,8 +215,12 @@ class FetcherSource:
             failed = self._failed(state, now, f"{type(error).__name__}: {error}")
             self._states[feed.feed_id] = failed
             poll_log.POLLS.record(failed)
-            with contextlib.suppress(Exception):
+            try:
                 await view.write(partition, [failed])
+            except Exception as unwritten:
+                # The failure stays in memory and is polled again after its back-off; the
+                # next write that goes through records it.
+                log.warning("the failed poll of %s was not recorded: %s", feed.url, unwritten)
 
     def _failed(self, state: FeedState, now: datetime, reason: str) -> FeedState:
         failures = state.consecutive_failures + 1

@@ -83,7 +83,10 @@ class Broadcaster:
             yield "retry: 2000\n\n"
             while not self.closed:
                 try:
-                    text = await asyncio.wait_for(queue.get(), KEEPALIVE_S)
+                    # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow the
+                    # cancellation of a client that leaves just as a frame arrives.
+                    async with asyncio.timeout(KEEPALIVE_S):
+                        text = await queue.get()
                 except TimeoutError:
                     yield ": keepalive\n\n"
                     continue
