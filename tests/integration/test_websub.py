@@ -82,21 +82,25 @@ class Rig:
         return states[-1]
 
 
+FETCHER_TOPICS = (
+    FeedSubscription,
+    FeedState,
+    ArticleLead,
+    ArticleClaim,
+    RawArticle,
+    WebSubSubscription,
+    WebSubEvent,
+)
+"""The message types of every topic the fetcher reads or writes with WebSub on."""
+
+
 @asynccontextmanager
 async def pushed(
     transport: Transport, *, lease_s: int = 3600, **fetcher: float
 ) -> AsyncIterator[Rig]:
     """The fetcher subscribed to one feed (story 1 published) through a local hub."""
     stream = Stream(transport)
-    await stream.create(
-        FeedSubscription,
-        FeedState,
-        ArticleLead,
-        ArticleClaim,
-        RawArticle,
-        WebSubSubscription,
-        WebSubEvent,
-    )
+    await stream.create(*FETCHER_TOPICS)
     port = free_port()
     base = f"http://127.0.0.1:{port}/websub"
     chosen: dict[str, float] = {"fetch_host_interval_s": 0.0} | fetcher

@@ -16,8 +16,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from schemas import FeedState, FeedSubscription, RawArticle
-from schemas.feeds import ArticleClaim, ArticleLead, WebSubEvent, WebSubSubscription
+from schemas import FeedSubscription, RawArticle
 from schemas.ids import feed_id
 from services.fetcher.service import FETCHER
 from services.fetcher.settings import FetcherSettings
@@ -27,6 +26,7 @@ from services.runtime.service import open_runners
 from services.runtime.settings import RuntimeSettings
 from services.runtime.source import SourceRunner
 from services.runtime.view import view_app
+from tests.integration.test_websub import FETCHER_TOPICS
 from tests.streams import Stream, eventually
 from tests.websub_hub import Hub, Publisher, free_port
 
@@ -40,15 +40,7 @@ async def test_a_push_to_a_replica_that_does_not_own_the_feed_reaches_its_owner(
     transport: Transport,
 ) -> None:
     stream = Stream(transport)
-    await stream.create(
-        FeedSubscription,
-        FeedState,
-        ArticleLead,
-        ArticleClaim,
-        RawArticle,
-        WebSubSubscription,
-        WebSubEvent,
-    )
+    await stream.create(*FETCHER_TOPICS)
     port = free_port()
     settings = FetcherSettings(
         fetch_allow_networks="127.0.0.1/32",
